@@ -1,0 +1,262 @@
+"""Activation functions g, each registered together with its derivative g'.
+
+Every activation is one object:
+
+* ``g(z)`` is its value, elementwise, for ``z`` of any shape;
+* ``g.prime(z)`` is the elementwise derivative g'(z);
+* ``g.vjp(z, v)`` is ``J^T v``, the vector-Jacobian product that backpropagation
+  needs: for an elementwise g it is simply ``v * g'(z)``.
+
+Softmax is not elementwise (a_k depends on every z_j), so it has no ``prime``;
+it exposes ``jacobian(z)`` instead, and its ``vjp`` multiplies by that Jacobian.
+
+Look activations up by name with :func:`get_activation`; the registry
+:data:`ACTIVATIONS` maps every name to its object.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "Activation",
+    "ACTIVATIONS",
+    "get_activation",
+    "identity",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "softplus",
+    "softmax",
+]
+
+
+class Activation:
+    """An activation function g together with its derivative.
+
+    Parameters
+    ----------
+    name : str
+        The name it is registered under, e.g. ``"tanh"``.
+    function : callable
+        ``z -> g(z)``, elementwise.
+    derivative : callable
+        ``z -> g'(z)``, elementwise.
+    derivative_from_output : callable, optional
+        ``a -> g'(z)`` where ``a = g(z)``, for activations where that identity is
+        exact (``tanh' = 1 - a^2``, ``sigmoid' = a (1 - a)``). Backpropagation uses it
+        because the forward pass has already computed ``a``.
+    kinks : tuple of float
+        Points where g is not differentiable (``(0.0,)`` for relu). A finite
+        difference across a kink is not a derivative; :func:`backprop_lab.gradient_check`
+        uses this to leave such entries out.
+    output_range : (float, float)
+        The open interval g maps into; losses use it to refuse an output layer
+        that cannot produce probabilities.
+    formula, prime_formula : str
+        LaTeX for the notebooks and the stepper's equations.
+    """
+
+    elementwise = True
+
+    def __init__(self, name, function, derivative, derivative_from_output=None, *,
+                 kinks=(), output_range=(-np.inf, np.inf), formula="", prime_formula=""):
+        self.name = name
+        self._function = function
+        self._derivative = derivative
+        self._derivative_from_output = derivative_from_output
+        self.kinks = tuple(kinks)
+        self.output_range = output_range
+        self.formula = formula
+        self.prime_formula = prime_formula
+
+    def __call__(self, z):
+        """a = g(z), elementwise. z: any shape -> same shape."""
+        return self._function(np.asarray(z))
+
+    def prime(self, z, a=None):
+        """g'(z), elementwise. z: any shape -> same shape.
+
+        If ``a = g(z)`` is passed and g' can be written exactly in terms of a
+        (tanh, sigmoid), the derivative is computed from a, which saves
+        evaluating g again. The result is the same either way.
+        """
+        if a is not None and self._derivative_from_output is not None:
+            return self._derivative_from_output(np.asarray(a))
+        return self._derivative(np.asarray(z))
+
+    def vjp(self, z, v, a=None):
+        """J^T v, with J = da/dz. For an elementwise g that is v * g'(z).
+
+        z, v: (..., n) -> (..., n). ``a`` (= g(z)) is optional, as in :meth:`prime`.
+        """
+        return np.asarray(v) * self.prime(z, a)
+
+    def _backprop(self, z, a, v):
+        """Internal: J^T v where v is a fresh temporary that may be overwritten.
+
+        Only ``v`` is written to, never the cached ``z`` or ``a``.
+        """
+        v *= self.prime(z, a)  # delta = v * g'(z), reusing v's buffer
+        return v
+
+    def __repr__(self):
+        return f"<activation {self.name!r}>"
+
+
+# --- the elementwise activations --------------------------------------------
+
+def _sigmoid(z):
+    # Stable for any z: with e = exp(-|z|) <= 1, sigmoid(z) = 1/(1+e) for z >= 0
+    # and e/(1+e) for z < 0, so exp never overflows.
+    e = np.exp(-np.abs(z))
+    out = np.where(z >= 0, 1.0, e)
+    out /= 1.0 + e
+    return out
+
+
+def _sigmoid_prime(z):
+    s = _sigmoid(z)
+    return s * (1.0 - s)
+
+
+def _sigmoid_prime_from_a(a):
+    return a * (1.0 - a)  # sigmoid'(z) = a (1 - a)
+
+
+def _tanh_prime(z):
+    t = np.tanh(z)
+    return 1.0 - t * t
+
+
+def _tanh_prime_from_a(a):
+    return 1.0 - a * a  # tanh'(z) = 1 - a^2
+
+
+def _relu(z):
+    return np.maximum(z, 0)
+
+
+def _relu_prime(z):
+    # g'(0) is taken to be 0 (the kink); gradient_check leaves kink entries out.
+    return (z > 0).astype(z.dtype if z.dtype.kind == "f" else np.float64)
+
+
+LEAKY_SLOPE = 0.01
+
+
+def _leaky_relu(z):
+    return np.where(z > 0, z, LEAKY_SLOPE * z)
+
+
+def _leaky_relu_prime(z):
+    dtype = z.dtype if z.dtype.kind == "f" else np.float64
+    return np.where(z > 0, 1.0, LEAKY_SLOPE).astype(dtype, copy=False)
+
+
+def _softplus(z):
+    return np.logaddexp(0, z)  # log(1 + e^z) without overflow
+
+
+def _identity(z):
+    return z.copy()
+
+
+def _ones(z):
+    return np.ones_like(z, dtype=z.dtype if z.dtype.kind == "f" else np.float64)
+
+
+identity = Activation(
+    "identity", _identity, _ones,
+    formula=r"g(z) = z", prime_formula=r"g'(z) = 1")
+sigmoid = Activation(
+    "sigmoid", _sigmoid, _sigmoid_prime, _sigmoid_prime_from_a, output_range=(0.0, 1.0),
+    formula=r"g(z) = \frac{1}{1+e^{-z}}", prime_formula=r"g'(z) = g(z)\,(1-g(z))")
+tanh = Activation(
+    "tanh", np.tanh, _tanh_prime, _tanh_prime_from_a, output_range=(-1.0, 1.0),
+    formula=r"g(z) = \tanh z", prime_formula=r"g'(z) = 1-\tanh^2 z")
+relu = Activation(
+    "relu", _relu, _relu_prime, kinks=(0.0,), output_range=(0.0, np.inf),
+    formula=r"g(z) = \max(0, z)", prime_formula=r"g'(z) = 1 \text{ if } z>0 \text{ else } 0")
+leaky_relu = Activation(
+    "leaky_relu", _leaky_relu, _leaky_relu_prime, kinks=(0.0,),
+    formula=r"g(z) = z \text{ if } z>0 \text{ else } 0.01\,z",
+    prime_formula=r"g'(z) = 1 \text{ if } z>0 \text{ else } 0.01")
+softplus = Activation(
+    "softplus", _softplus, _sigmoid, output_range=(0.0, np.inf),
+    formula=r"g(z) = \log(1+e^{z})", prime_formula=r"g'(z) = \frac{1}{1+e^{-z}}")
+
+
+# --- softmax: not elementwise ----------------------------------------------
+
+class Softmax(Activation):
+    """a_k = exp(z_k) / sum_j exp(z_j), over the last axis (the units of one example).
+
+    Softmax is not elementwise: every a_k depends on every z_j, so there is no
+    single-variable derivative g'(z). Its Jacobian is
+    ``J_kj = da_k/dz_j = a_k (1[k=j] - a_j)``, and backpropagation multiplies by it:
+    ``delta = J^T dc/da = a * (dc/da - sum_k a_k dc/da_k)``.
+    """
+
+    elementwise = False
+
+    def __init__(self):
+        super().__init__(
+            "softmax", self._softmax, None, output_range=(0.0, 1.0),
+            formula=r"a_k = \frac{e^{z_k}}{\sum_j e^{z_j}}",
+            prime_formula=r"\frac{\partial a_k}{\partial z_j} = a_k\,(1_{k=j} - a_j)")
+
+    @staticmethod
+    def _softmax(z):
+        # Shift by the max (log-sum-exp trick): softmax(z) = softmax(z - max z),
+        # and exp of a number <= 0 never overflows.
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
+        e /= e.sum(axis=-1, keepdims=True)
+        return e
+
+    def prime(self, z, a=None):
+        raise TypeError(
+            "softmax is not elementwise: each a_k depends on every z_j, so there is no "
+            "g'(z) of one variable. Use softmax.jacobian(z), which has shape (n, n) per "
+            "example, or softmax.vjp(z, v) = J^T v.")
+
+    def jacobian(self, z):
+        """J[..., k, j] = da_k/dz_j = a_k (1[k=j] - a_j). z: (n,) -> (n, n); (m, n) -> (m, n, n)."""
+        a = self(z)
+        return a[..., :, None] * (np.eye(a.shape[-1], dtype=a.dtype) - a[..., None, :])
+
+    def vjp(self, z, v, a=None):
+        """J^T v = a * (v - sum_k a_k v_k) (J is symmetric). z, v: (..., n) -> (..., n)."""
+        a = self(z) if a is None else np.asarray(a)
+        v = np.asarray(v)
+        return a * (v - np.sum(a * v, axis=-1, keepdims=True))
+
+    def _backprop(self, z, a, v):
+        v -= np.sum(a * v, axis=-1, keepdims=True)
+        v *= a  # J^T v = a * (v - a.v), reusing v's buffer
+        return v
+
+
+softmax = Softmax()
+
+
+ACTIVATIONS = {g.name: g for g in (identity, sigmoid, tanh, relu, leaky_relu, softplus, softmax)}
+"""Every built-in activation, by name. Tests loop over this registry."""
+
+
+def get_activation(g):
+    """Return the activation called ``g`` (a name from :data:`ACTIVATIONS`), or ``g`` itself
+    if it is already an :class:`Activation`."""
+    if isinstance(g, Activation):
+        return g
+    if isinstance(g, str):
+        try:
+            return ACTIVATIONS[g]
+        except KeyError:
+            raise ValueError(
+                f"unknown activation {g!r}; the valid names are "
+                + ", ".join(repr(n) for n in ACTIVATIONS)) from None
+    raise TypeError(
+        f"an activation must be a name such as 'tanh' or an Activation object, "
+        f"not {type(g).__name__}")

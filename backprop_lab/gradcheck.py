@@ -1,0 +1,305 @@
+"""Finite-difference oracles: check backpropagation's numbers without using its formulas.
+
+The central difference ``(f(p + eps) - f(p - eps)) / (2 eps)`` approximates df/dp with
+an error of order eps^2 (truncation) plus machine-epsilon / eps (rounding).
+:func:`gradient_check` applies it to every W[l], b[l] (the dataset cost C) and every
+delta[l] (the per-example cost c, perturbing z[l]) and compares with :func:`backward`.
+
+Relative error of a quantity (W[2], delta[1], ...)::
+
+    max_i |num_i - ana_i| / max_i (|num_i| + |ana_i|)
+
+i.e. the worst absolute disagreement, measured against the size of the quantity. This
+is robust to entries that are tiny or exactly zero, where an entrywise relative error is
+all rounding noise.
+
+relu and leaky_relu have a kink at 0. A perturbation that moves some z across a kink
+gives a finite difference that is not a derivative, so those entries are detected (the
+sign of z - kink changes between the perturbed and unperturbed passes), named in the
+report, and left out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .layers import PerLayer
+from .losses import get_loss
+from .network import Network, _as_batch, _check_network, backward, forward
+
+__all__ = ["gradient_check", "GradientCheckReport", "numerical_gradient", "numerical_jacobian",
+           "numerical_gradients", "relative_error"]
+
+DEFAULT_TOL = {np.dtype(np.float64): 1e-7, np.dtype(np.float32): 1e-3}
+
+
+def relative_error(numerical, analytic):
+    """max_i |num_i - ana_i| / max_i (|num_i| + |ana_i|); 0.0 when both are all zero."""
+    numerical = np.asarray(numerical, dtype=np.float64)
+    analytic = np.asarray(analytic, dtype=np.float64)
+    if numerical.shape != analytic.shape:
+        raise ValueError(f"cannot compare arrays of shapes {numerical.shape} and {analytic.shape}")
+    if numerical.size == 0:
+        return 0.0
+    scale = np.max(np.abs(numerical) + np.abs(analytic))
+    if scale == 0:
+        return 0.0
+    return float(np.max(np.abs(numerical - analytic)) / scale)
+
+
+def numerical_gradient(f, x, eps=1e-6):
+    """Central differences of a scalar function: df/dx, same shape as x.
+
+    f : callable taking an array shaped like x and returning a float.
+    x is not modified (a float64 copy is perturbed).
+    """
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + eps
+        f_plus = float(f(x))
+        x[idx] = old - eps
+        f_minus = float(f(x))
+        x[idx] = old
+        grad[idx] = (f_plus - f_minus) / (2 * eps)
+    return grad
+
+
+def numerical_jacobian(f, x, eps=1e-6):
+    """Central differences of an array function: J[out_idx + in_idx] = d f(x)[out_idx] / d x[in_idx].
+
+    f : callable taking an array shaped like x and returning an array.
+    Returns an array of shape f(x).shape + x.shape.
+    """
+    x = np.array(x, dtype=np.float64)
+    out_shape = np.shape(f(x))
+    jac = np.zeros(out_shape + x.shape)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + eps
+        f_plus = np.array(f(x), dtype=np.float64)
+        x[idx] = old - eps
+        f_minus = np.array(f(x), dtype=np.float64)
+        x[idx] = old
+        jac[(Ellipsis,) + idx] = (f_plus - f_minus) / (2 * eps)
+    return jac
+
+
+class _Oracle:
+    """Runs the network forward (in float64) from a perturbed quantity, recording kinks."""
+
+    def __init__(self, net, x2, y2, loss):
+        self.net = Network([w.astype(np.float64) for w in net.W],
+                           [b.astype(np.float64) for b in net.b], list(net.g))
+        self.x2 = x2.astype(np.float64)
+        self.y2 = y2.astype(np.float64)
+        self.loss = loss
+        self.L = net.L
+
+    def run_from(self, l, zl):
+        """Per-example c, and the kink sides of every kinked unit in layers l..L, from z^(l)."""
+        net, sides = self.net, []
+        z = zl
+        for k in range(l, self.L + 1):
+            if k > l:
+                z = a @ net.W[k] + net.b[k]
+            g = net.g[k]
+            for kink in g.kinks:
+                sides.append(z > kink)
+            a = g(z)
+        c = self.loss.value_from_z(z, self.y2) if self.loss.is_fused(net.g[self.L]) else self.loss(a, self.y2)
+        return c, sides
+
+    def run(self):
+        return self.run_from(1, self.x2 @ self.net.W[1] + self.net.b[1])
+
+
+def _crossed(sides, base, m):
+    """Per example (m of them): did any kinked unit change side of its kink?"""
+    crossed = np.zeros(m, dtype=bool)
+    for s, s0 in zip(sides, base):
+        crossed |= np.any(s != s0, axis=1)
+    return crossed
+
+
+def numerical_gradients(net, x, y, loss="mse", eps=1e-5):
+    """Central-difference estimates of every dW[l], db[l] and delta[l], computed in float64.
+
+    x: (m, n_0) or (n_0,); y: the shape of the output.
+    Returns a dict with PerLayer entries ``"dW"``, ``"db"``, ``"delta"`` (shaped as in
+    :class:`backprop_lab.Backward`) and ``"kinks"``: a PerLayer of dicts mapping each quantity
+    ("dW", "db", "delta") to a boolean mask of the entries whose finite difference crossed a
+    relu kink, and which are therefore not derivatives.
+    """
+    _check_network(net)
+    loss = get_loss(loss)
+    loss.check_output(net.g[net.L])
+    x2, y2, single = _as_batch(net, x, y, loss)
+    oracle = _Oracle(net, x2, y2, loss)
+    onet = oracle.net
+    _, base = oracle.run()
+    a = [oracle.x2]  # the unperturbed activations a[0..L], in float64
+    for W, b, g in zip(onet.W, onet.b, onet.g):
+        a.append(g(a[-1] @ W + b))
+    dW, db, delta, kinks = [], [], [], []
+    for l in range(1, net.L + 1):
+        W, b, a_prev = onet.W[l], onet.b[l], a[l - 1]
+        # the kink sides recorded by run_from(l, ...) start with layer l's
+        base_l = base[sum(len(onet.g[k].kinks) for k in range(1, l)):]
+
+        def cost_and_kinks(sign, kind, index):
+            Wp, bp = W, b
+            if kind == "W":
+                Wp = W.copy()
+                Wp[index] += sign * eps
+            else:
+                bp = b.copy()
+                bp[index] += sign * eps
+            c, sides = oracle.run_from(l, a_prev @ Wp + bp)
+            return c, _crossed(sides, base_l, a_prev.shape[0])
+
+        # dC/dp = (C(p + eps) - C(p - eps)) / (2 eps), with C the mean of the per-example c;
+        # differencing c per example before averaging loses less to rounding.
+        gW = np.zeros_like(W)
+        kW = np.zeros(W.shape, dtype=bool)
+        for idx in np.ndindex(W.shape):
+            cp, xp = cost_and_kinks(+1, "W", idx)
+            cm, xm = cost_and_kinks(-1, "W", idx)
+            gW[idx] = np.mean(cp - cm) / (2 * eps)
+            kW[idx] = bool(np.any(xp | xm))
+        gb = np.zeros_like(b)
+        kb = np.zeros(b.shape, dtype=bool)
+        for j in range(b.shape[0]):
+            cp, xp = cost_and_kinks(+1, "b", j)
+            cm, xm = cost_and_kinks(-1, "b", j)
+            gb[j] = np.mean(cp - cm) / (2 * eps)
+            kb[j] = bool(np.any(xp | xm))
+        # delta_j^(l) = dc/dz_j^(l) for each example: perturb column j of z^(l) for every
+        # example at once (examples do not interact), and difference the per-example costs.
+        zl = a_prev @ W + b
+        gd = np.zeros_like(zl)
+        kd = np.zeros(zl.shape, dtype=bool)
+        for j in range(zl.shape[1]):
+            zp = zl.copy()
+            zp[:, j] += eps
+            cp, sp = oracle.run_from(l, zp)
+            zp[:, j] -= 2 * eps
+            cm, sm = oracle.run_from(l, zp)
+            gd[:, j] = (cp - cm) / (2 * eps)
+            kd[:, j] = _crossed(sp, base_l, zl.shape[0]) | _crossed(sm, base_l, zl.shape[0])
+        if single:
+            gd, kd = gd[0], kd[0]
+        dW.append(gW)
+        db.append(gb)
+        delta.append(gd)
+        kinks.append({"dW": kW, "db": kb, "delta": kd})
+    return {"dW": PerLayer("dW", dW), "db": PerLayer("db", db), "delta": PerLayer("delta", delta),
+            "kinks": PerLayer("kinks", kinks)}
+
+
+class GradientCheckReport:
+    """The outcome of :func:`gradient_check`: one row per quantity (W[1], b[1], delta[1], ...).
+
+    Attributes: ``rows`` (list of dicts with ``quantity``, ``error``, ``checked``,
+    ``left_out``, ``passed``), ``excluded`` (names of the entries left out at relu kinks),
+    ``passed``, ``max_error``, ``tol``, ``eps``.
+    """
+
+    def __init__(self, rows, excluded, tol, eps, dtype):
+        self.rows = rows
+        self.excluded = excluded
+        self.tol = tol
+        self.eps = eps
+        self.dtype = dtype
+
+    @property
+    def passed(self):
+        return all(r["passed"] for r in self.rows)
+
+    @property
+    def max_error(self):
+        return max(r["error"] for r in self.rows)
+
+    def error(self, quantity):
+        """The relative error of one quantity, e.g. report.error("W[2]")."""
+        for r in self.rows:
+            if r["quantity"] == quantity:
+                return r["error"]
+        raise KeyError(f"no quantity {quantity!r}; the report has "
+                       + ", ".join(r["quantity"] for r in self.rows))
+
+    def table(self, errors=True):
+        """The report as plain text. ``errors=False`` leaves out the error figures, which
+        vary in their last digits between machines, and keeps the verdicts."""
+        lines = [f"gradient check: central differences, eps = {self.eps:g}, tolerance {self.tol:g} "
+                 f"(relative error, {self.dtype})"]
+        header = f"{'quantity':<10}" + (f"{'rel. error':>12}" if errors else "") + \
+                 f"{'checked':>9}{'left out':>10}  result"
+        lines.append(header)
+        for r in self.rows:
+            line = f"{r['quantity']:<10}"
+            if errors:
+                line += f"{r['error']:>12.1e}"
+            line += f"{r['checked']:>9}{r['left_out']:>10}  {'ok' if r['passed'] else 'FAIL'}"
+            lines.append(line)
+        if self.excluded:
+            shown = ", ".join(self.excluded[:8]) + (" ..." if len(self.excluded) > 8 else "")
+            lines.append(f"left out, because the finite difference crossed a relu kink: {shown}")
+        verdict = "PASSED" if self.passed else "FAILED"
+        lines.append(f"{verdict}: {sum(r['passed'] for r in self.rows)} of {len(self.rows)} "
+                     f"quantities within tolerance")
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return self.table()
+
+    def _repr_html_(self):
+        head = "".join(f"<th>{h}</th>" for h in ("quantity", "rel. error", "checked", "left out", "result"))
+        body = "".join(
+            f"<tr><td><code>{r['quantity']}</code></td><td>{r['error']:.1e}</td><td>{r['checked']}</td>"
+            f"<td>{r['left_out']}</td><td>{'✅ ok' if r['passed'] else '❌ FAIL'}</td></tr>"
+            for r in self.rows)
+        note = ""
+        if self.excluded:
+            note = (f"<p>Left out at relu kinks: <code>{', '.join(self.excluded[:8])}"
+                    f"{' ...' if len(self.excluded) > 8 else ''}</code></p>")
+        verdict = "PASSED" if self.passed else "FAILED"
+        return (f"<p>Gradient check (central differences, eps = {self.eps:g}, tolerance {self.tol:g}): "
+                f"<b>{verdict}</b></p><table><tr>{head}</tr>{body}</table>{note}")
+
+
+def _entry_name(quantity, idx):
+    return f"{quantity}[{', '.join(str(int(i)) for i in idx)}]"
+
+
+def gradient_check(net, x, y, loss="mse", eps=1e-5, tol=None):
+    """Compare :func:`backward` with central differences for every W[l], b[l] and delta[l].
+
+    x: (m, n_0) or (n_0,); y: the shape of the output; loss: as in :func:`backward`.
+    eps : the finite-difference step (the oracle runs in float64).
+    tol : the largest relative error that passes (see the module docstring); default 1e-7
+        for float64 networks and 1e-3 for float32 ones.
+
+    Returns a :class:`GradientCheckReport`. Entries whose finite difference crossed a relu
+    kink are named in the report and left out, so a kink never causes a false failure.
+    """
+    _check_network(net)
+    dtype = net.dtype
+    if tol is None:
+        tol = DEFAULT_TOL.get(dtype, 1e-3)
+    bwd = backward(net, forward(net, x), y, loss)
+    num = numerical_gradients(net, x, y, loss, eps)
+    rows, excluded = [], []
+    for l in range(1, net.L + 1):
+        for quantity, analytic_name, label in (("dW", "dW", "W"), ("db", "db", "b"), ("delta", "delta", "delta")):
+            numerical = num[quantity][l]
+            analytic = getattr(bwd, analytic_name)[l]
+            kink = num["kinks"][l][quantity]
+            keep = ~kink
+            name = f"{label}[{l}]"
+            err = relative_error(numerical[keep], analytic[keep])
+            rows.append({"quantity": name, "error": err, "checked": int(keep.sum()),
+                         "left_out": int(kink.sum()), "passed": bool(err <= tol)})
+            excluded += [_entry_name(name, idx) for idx in np.argwhere(kink)]
+    return GradientCheckReport(rows, excluded, tol, eps, dtype)

@@ -1,0 +1,175 @@
+"""Per-example costs c(a, y), each with its derivative dc/da.
+
+A loss returns one number per example; the dataset cost is their mean,
+C = (1/|D|) sum_x c(x) (see :func:`backprop_lab.cost`).
+
+* ``mse``: c = 1/2 sum_j (a_j - y_j)^2, dc/da = a - y.
+* ``binary_cross_entropy``: c = -sum_j [y_j log a_j + (1 - y_j) log(1 - a_j)], targets in [0, 1].
+* ``cross_entropy``: c = -sum_j y_j log a_j, one-hot or probability targets, softmax output.
+
+With a sigmoid output under binary cross-entropy, or a softmax output under
+cross-entropy, the g' in delta^(L) = dc/da * g'(z) cancels and delta^(L) = a - y
+(notebook 02 derives this). Those pairs also have a value computed straight
+from z, which stays finite when the output saturates.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import sigmoid, softmax
+
+__all__ = ["Loss", "LOSSES", "get_loss", "mse", "binary_cross_entropy", "cross_entropy"]
+
+
+class Loss:
+    """A per-example cost c(a, y) and its derivative dc/da.
+
+    Subclasses define :meth:`__call__` and :meth:`grad`, and may define a stable
+    fused path for one output activation (:meth:`value_from_z`, :meth:`delta_from_z`).
+    """
+
+    name = ""
+    formula = ""
+    fused_activation = None  # the output activation for which delta^(L) = a - y
+
+    def __call__(self, a, y):
+        """c for each example. a, y: (m, n_L) -> (m,); (n_L,) -> a 0-d float."""
+        raise NotImplementedError
+
+    def grad(self, a, y):
+        """dc/da. a, y: (..., n_L) -> (..., n_L)."""
+        raise NotImplementedError
+
+    def is_fused(self, g):
+        """True if delta^(L) simplifies to a - y for output activation g."""
+        return self.fused_activation is not None and g is self.fused_activation
+
+    def value_from_z(self, z, y):
+        """c computed from the output pre-activation z, stably (fused pairs only)."""
+        raise NotImplementedError
+
+    def check_output(self, g):
+        """Raise ValueError if output activation g cannot be used with this loss."""
+
+    def check_targets(self, y):
+        """Raise ValueError if the targets y are not valid for this loss."""
+
+    def __repr__(self):
+        return f"<loss {self.name!r}>"
+
+
+class MSE(Loss):
+    name = "mse"
+    formula = r"c = \tfrac12 \sum_j (a_j - y_j)^2"
+
+    def __call__(self, a, y):
+        d = a - y
+        return 0.5 * np.sum(d * d, axis=-1)
+
+    def grad(self, a, y):
+        return a - y  # dc/da_j = a_j - y_j
+
+
+def _log_clipped(p):
+    # log p with p kept off 0, so that a saturated output gives a large finite cost
+    return np.log(np.maximum(p, np.finfo(p.dtype).tiny))
+
+
+class BinaryCrossEntropy(Loss):
+    name = "binary_cross_entropy"
+    formula = r"c = -\sum_j \left[y_j \log a_j + (1-y_j)\log(1-a_j)\right]"
+    fused_activation = sigmoid
+
+    def __call__(self, a, y):
+        a = np.asarray(a, dtype=np.result_type(a, np.float32))
+        return -np.sum(y * _log_clipped(a) + (1 - y) * _log_clipped(1 - a), axis=-1)
+
+    def grad(self, a, y):
+        a = np.asarray(a, dtype=np.result_type(a, np.float32))
+        tiny = np.finfo(a.dtype).tiny
+        # dc/da = (a - y) / (a (1 - a)), with a(1-a) kept off 0
+        return (a - y) / np.maximum(a * (1 - a), tiny)
+
+    def value_from_z(self, z, y):
+        # with a = sigmoid(z): -[y log a + (1-y) log(1-a)] = log(1 + e^z) - y z
+        return np.sum(np.logaddexp(0, z) - y * z, axis=-1)
+
+    def check_output(self, g):
+        lo, hi = g.output_range
+        if lo < 0 or hi > 1:
+            raise ValueError(
+                f"binary_cross_entropy needs outputs in (0, 1), but the output activation "
+                f"{g.name!r} has range ({lo}, {hi}); use 'sigmoid' for the output layer")
+
+    def check_targets(self, y):
+        _check_in_unit_interval(y, self.name)
+
+
+class CrossEntropy(Loss):
+    name = "cross_entropy"
+    formula = r"c = -\sum_j y_j \log a_j"
+    fused_activation = softmax
+
+    def __call__(self, a, y):
+        a = np.asarray(a, dtype=np.result_type(a, np.float32))
+        return -np.sum(y * _log_clipped(a), axis=-1)
+
+    def grad(self, a, y):
+        a = np.asarray(a, dtype=np.result_type(a, np.float32))
+        return -y / np.maximum(a, np.finfo(a.dtype).tiny)  # dc/da_j = -y_j / a_j
+
+    def value_from_z(self, z, y):
+        # log a_j = z_j - logsumexp(z), and sum_j y_j = 1: c = logsumexp(z) - y.z
+        zmax = z.max(axis=-1, keepdims=True)
+        lse = zmax[..., 0] + np.log(np.sum(np.exp(z - zmax), axis=-1))
+        return lse - np.sum(y * z, axis=-1)
+
+    def check_output(self, g):
+        if g is not softmax:
+            raise ValueError(
+                f"cross_entropy needs a softmax output layer (its outputs are probabilities "
+                f"that sum to 1), but the output activation is {g.name!r}; use 'softmax' for "
+                f"the last layer, or 'binary_cross_entropy' with a sigmoid output")
+
+    def check_targets(self, y):
+        _check_in_unit_interval(y, self.name)
+        sums = y.sum(axis=-1)
+        bad = np.abs(sums - 1) > 1e-6 * y.shape[-1]
+        if np.any(bad):
+            where = np.flatnonzero(np.atleast_1d(bad))[0]
+            raise ValueError(
+                f"cross_entropy targets must be one-hot or probabilities that sum to 1 "
+                f"for each example, but row {where} of y sums to "
+                f"{float(np.atleast_1d(sums)[where]):.6g}")
+
+
+def _check_in_unit_interval(y, name):
+    if np.any((y < 0) | (y > 1)):
+        bad = y[(y < 0) | (y > 1)]
+        raise ValueError(
+            f"{name} targets must lie in [0, 1], but y has {bad.size} value(s) outside it, "
+            f"e.g. {float(bad.flat[0]):.6g} (min {float(y.min()):.6g}, max {float(y.max()):.6g})")
+
+
+mse = MSE()
+binary_cross_entropy = BinaryCrossEntropy()
+cross_entropy = CrossEntropy()
+
+LOSSES = {c.name: c for c in (mse, binary_cross_entropy, cross_entropy)}
+"""Every built-in loss, by name. Tests loop over this registry."""
+
+
+def get_loss(loss):
+    """Return the loss called ``loss`` (a name from :data:`LOSSES`), or ``loss`` itself if it
+    is already a :class:`Loss`."""
+    if isinstance(loss, Loss):
+        return loss
+    if isinstance(loss, str):
+        try:
+            return LOSSES[loss]
+        except KeyError:
+            raise ValueError(
+                f"unknown loss {loss!r}; the valid names are "
+                + ", ".join(repr(n) for n in LOSSES)) from None
+    raise TypeError(f"a loss must be a name such as 'mse' or a Loss object, not {type(loss).__name__}")
