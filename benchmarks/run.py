@@ -1,0 +1,494 @@
+"""Benchmark backprop_lab's forward + backward pass, and the lab's interactive timings.
+
+    python benchmarks/run.py                 # workloads, scaling sweeps, stepper (what `make bench` runs)
+    python benchmarks/run.py --notebooks notebooks/*.ipynb   # also time each notebook under strict nbval
+    python benchmarks/run.py --make-test     # also time `make install` + `make test` in a fresh clone
+    python benchmarks/run.py --quick         # fewer rounds and sweep points, for a smoke test
+
+What is timed is ``bl.backward(net, bl.forward(net, x), y, loss)`` in float64, against a naive
+per-example loop, PyTorch autograd on the same network (if torch is installed) and the
+matrix-product floor (see contenders.py). The contenders run interleaved in one process with
+the same number of BLAS threads; ratios are medians of per-round ratios. Before timing, every
+contender's dW and db are checked against ours.
+
+Writes benchmarks/results.md (the table), benchmarks/results.json (the raw medians) and
+docs/images/bench_scaling.png, docs/images/bench_workloads.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+import backprop_lab as bl
+import contenders as C
+import timing as T
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_MD = ROOT / "benchmarks" / "results.md"
+RESULTS_JSON = ROOT / "benchmarks" / "results.json"
+IMAGES = ROOT / "docs" / "images"
+TOL = 1e-10  # max |ours - reference| / max |reference| over every dW[l] and db[l]
+
+
+@dataclass
+class Workload:
+    name: str
+    sizes: list
+    activations: list
+    loss: str
+    m: int
+    init: str = "xavier"
+    targets: dict = field(default_factory=dict)  # contender -> largest acceptable ours/contender
+
+    def describe(self):
+        sizes = "-".join(map(str, self.sizes))
+        acts = ", ".join(self.activations) if len(set(self.activations)) > 2 else (
+            f"{self.activations[0]} x{len(self.activations) - 1}, {self.activations[-1]}")
+        return f"{sizes} ({acts}; {self.loss}; batch {self.m})"
+
+
+WORKLOADS = [
+    Workload("MNIST-size", [784, 256, 256, 10], ["tanh", "tanh", "softmax"], "cross_entropy", 256,
+             targets={"torch": 1.0, "floor": 1.4}),
+    Workload("classroom", [2, 8, 8, 1], ["tanh", "tanh", "sigmoid"], "mse", 32,
+             targets={"torch": 0.35}),
+    Workload("deep", [64] + [64] * 8 + [10], ["relu"] * 8 + ["softmax"], "cross_entropy", 128,
+             init="he", targets={"torch": 0.7}),
+]
+
+
+def make_problem(w, seed=0):
+    net = bl.Network.random(w.sizes, w.activations, seed=seed, init=w.init)
+    rng = np.random.default_rng(seed + 1)
+    x = rng.standard_normal((w.m, w.sizes[0]))
+    if w.loss == "cross_entropy":
+        y = bl.datasets.one_hot(rng.integers(0, w.sizes[-1], w.m), w.sizes[-1]).astype(np.float64)
+    else:
+        y = rng.integers(0, 2, (w.m, w.sizes[-1])).astype(np.float64)
+    return net, x, y
+
+
+def max_rel_diff(ours, ref):
+    dW, db = ours
+    rW, rb = ref
+    scale = max(np.abs(np.asarray(r)).max() for r in list(rW) + list(rb))
+    diff = max(np.abs(np.asarray(o) - np.asarray(r)).max() for o, r in zip(list(dW) + list(db), list(rW) + list(rb)))
+    return diff / max(scale, np.finfo(np.float64).tiny)
+
+
+def contenders_for(w, use_torch, naive=True, check=True):
+    """name -> callable for workload w, after checking every gradient against ours."""
+    net, x, y = make_problem(w)
+    ours, ours_lists = C.ours(net, x, y, w.loss)
+    fns = {"ours": ours}
+    errors = {}
+    reference = ours_lists()
+    if naive:
+        fns["naive"] = C.naive(net, x, y, w.loss)
+        if check:
+            errors["naive"] = max_rel_diff(reference, fns["naive"]())
+    if use_torch:
+        fns["torch"], torch_numpy = C.torch_fn(net, x, y, w.loss)
+        if check:
+            errors["torch"] = max_rel_diff(reference, torch_numpy())
+    fwd = bl.forward(net, x)
+    fns["floor"] = C.floor(net, fwd, bl.backward(net, fwd, y, w.loss))
+    for name, err in errors.items():
+        if not err <= TOL:
+            raise AssertionError(f"{w.name}: our dW/db differ from {name}'s by {err:.3g} "
+                                 f"(relative to the largest gradient entry); expected <= {TOL:g}")
+    return fns, errors
+
+
+# --- the three workloads ------------------------------------------------------
+
+def run_workloads(use_torch, rounds, min_time):
+    rows = []
+    for w in WORKLOADS:
+        fns, errors = contenders_for(w, use_torch)
+        s = T.interleaved(fns, rounds=rounds, min_time=min_time)
+        row = {"name": w.name, "describe": w.describe(), "targets": w.targets,
+               "time": {k: T.median(v) for k, v in s.items()},
+               "spread": {k: T.spread(v) for k, v in s.items()},
+               "ratio": {k: T.ratio(s, "ours", k) for k in s if k != "ours"},
+               "check": errors}
+        rows.append(row)
+        print(f"  {w.name:11s} " + "  ".join(f"{k} {_fmt_t(t)}" for k, t in row["time"].items())
+              + "  | ours/" + "  ours/".join(f"{k} {r:.2f}x" for k, r in row["ratio"].items()), flush=True)
+    return rows
+
+
+# --- scaling sweeps ---------------------------------------------------------
+
+def sweeps(use_torch, quick, min_time):
+    rounds = 5 if quick else 7
+    pts = {
+        "batch": [1, 4, 16, 64, 256, 1024, 4096] if not quick else [1, 16, 256],
+        "width": [16, 32, 64, 128, 256, 512, 1024] if not quick else [16, 128, 512],
+        "depth": [1, 2, 4, 8, 16, 32] if not quick else [1, 4, 16],
+    }
+
+    def workload(kind, v):
+        if kind == "batch":  # the MNIST-size network
+            return Workload("", [784, 256, 256, 10], ["tanh", "tanh", "softmax"], "cross_entropy", v)
+        if kind == "width":
+            return Workload("", [64, v, v, 10], ["tanh", "tanh", "softmax"], "cross_entropy", 256)
+        return Workload("", [64] + [64] * v + [10], ["relu"] * v + ["softmax"], "cross_entropy", 128, init="he")
+
+    out = {}
+    for kind, values in pts.items():
+        out[kind] = {"x": values, "time": {}, "ratio": {}}
+        for v in values:
+            w = workload(kind, v)
+            naive = kind == "batch" and v <= 1024  # the loop is linear in m; skip its slowest point
+            fns, _ = contenders_for(w, use_torch, naive=naive)
+            s = T.interleaved(fns, rounds=rounds, min_time=min_time)
+            for k, ts in s.items():
+                out[kind]["time"].setdefault(k, []).append(T.median(ts))
+                if k != "ours":
+                    out[kind]["ratio"].setdefault(k, []).append(T.ratio(s, "ours", k))
+            print(f"  {kind} = {v}: " + "  ".join(f"{k} {_fmt_t(T.median(t))}" for k, t in s.items()), flush=True)
+        # pad the skipped naive points so every list lines up with x
+        for d in (out[kind]["time"], out[kind]["ratio"]):
+            if "naive" in d:
+                d["naive"] += [None] * (len(values) - len(d["naive"]))
+    return out
+
+
+STYLE = {"ours": ("C0", "o", "backprop_lab"), "torch": ("C1", "s", "PyTorch autograd"),
+         "floor": ("k", "^", "matrix-product floor"), "naive": ("C3", "v", "naive per-example loop")}
+
+
+def plot_sweeps(sw, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = {"batch": ("batch size m (784-256-256-10)", 1),
+              "width": ("hidden width n (64-n-n-10, m = 256)", 2),
+              "depth": ("hidden layers (64 wide, relu, m = 128)", 1)}
+    fig, axes = plt.subplots(2, 3, figsize=(14, 7.5), sharex="col", height_ratios=[2, 1])
+    for col, kind in enumerate(("batch", "width", "depth")):
+        d = sw[kind]
+        x = np.array(d["x"], dtype=float)
+        ax = axes[0, col]
+        for k, ts in d["time"].items():
+            c, mk, lab = STYLE[k]
+            xs = [xi for xi, t in zip(x, ts) if t is not None]
+            ax.loglog(xs, [t * 1e3 for t in ts if t is not None], marker=mk, color=c, label=lab)
+        xlabel, slope = labels[kind]
+        t_last = d["time"]["floor"][-1] * 1e3
+        ref = t_last * (x / x[-1]) ** slope
+        ax.loglog(x, ref, ":", color="gray", label=f"slope {slope} ({'linear' if slope == 1 else 'quadratic'})")
+        ax.set_ylabel("ms per forward + backward")
+        ax.set_title(f"{kind} sweep")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+        ax = axes[1, col]
+        for k, rs in d["ratio"].items():
+            c, mk, lab = STYLE[k]
+            if k == "naive":
+                continue
+            ax.semilogx(x, rs, marker=mk, color=c, label=f"ours / {k}")
+        ax.axhline(1.0, color="gray", lw=0.8)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("time ratio")
+        ax.set_yscale("log")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle("backprop_lab forward + backward, float64, interleaved medians (shared 2-core machine)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def plot_workloads(rows, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    names = [r["name"] for r in rows]
+    kinds = [k for k in ("torch", "floor", "naive") if any(k in r["ratio"] for r in rows)]
+    width = 0.8 / len(kinds)
+    for i, k in enumerate(kinds):
+        vals = [r["ratio"].get(k, np.nan) for r in rows]
+        xs = np.arange(len(rows)) + (i - (len(kinds) - 1) / 2) * width
+        bars = ax.bar(xs, vals, width, color=STYLE[k][0], label=f"ours / {STYLE[k][2]}")
+        for b, v, r in zip(bars, vals, rows):
+            if np.isfinite(v):
+                ax.annotate(f"{v:.2f}x", (b.get_x() + b.get_width() / 2, v), ha="center", va="bottom", fontsize=8)
+            t = r["targets"].get(k)
+            if t is not None:
+                ax.hlines(t, b.get_x(), b.get_x() + b.get_width(), colors="red", lw=2)
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(rows)), names)
+    ax.axhline(1.0, color="gray", lw=0.8)
+    ax.set_ylabel("time ratio (lower is faster for us)")
+    ax.set_title("forward + backward time relative to each contender (red: target)")
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+# --- stepper, notebooks, make test --------------------------------------------
+
+def stepper_latency(quick):
+    try:
+        from backprop_lab.widgets import DeltaStepper
+    except ImportError as e:
+        return {"skipped": f"backprop_lab.widgets.DeltaStepper is not importable ({e})"}
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    net = bl.Network.random([3, 5, 4, 3, 2], ["tanh", "tanh", "tanh", "sigmoid"], seed=0)
+    rng = np.random.default_rng(1)
+    x, y = rng.standard_normal((8, 3)), rng.random((8, 2))
+    t0 = time.perf_counter()
+    stepper = DeltaStepper(net, x, y, loss="mse")
+    t_build = time.perf_counter() - t0
+    steps, resets = [], []
+    for _ in range(3 if quick else 10):
+        t0 = time.perf_counter()
+        stepper.reset()
+        resets.append(time.perf_counter() - t0)
+        for _ in range(50):  # each walk stops at the last step; count only real steps
+            t0 = time.perf_counter()
+            moved = stepper.next()
+            dt = time.perf_counter() - t0
+            if moved is False:
+                break
+            steps.append(dt)
+            if getattr(stepper, "done", False):
+                break
+    plt.close("all")
+    return {"build": t_build, "step_median": T.median(steps), "step_max": max(steps),
+            "n_steps": len(steps), "reset_median": T.median(resets), "net": "3-5-4-3-2 (L = 4), m = 8, mse"}
+
+
+def notebook_times(notebooks):
+    """Run strict nbval over the notebooks once (as `make test` does), timing each."""
+    notebooks = [n for n in notebooks if n.endswith(".ipynb")]
+    if not notebooks:
+        return {"skipped": "no notebooks given"}
+    cmd = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
+           "--nbval-sanitize-with", "notebooks/sanitize.cfg", "-p", "no:cacheprovider",
+           "--durations=0", "-q", *notebooks]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    per = {n: 0.0 for n in notebooks}
+    for line in proc.stdout.splitlines():
+        m = re.match(r"\s*([\d.]+)s\s+(setup|call|teardown)\s+(\S+?\.ipynb)::", line)
+        if m:
+            per[m.group(3)] = per.get(m.group(3), 0.0) + float(m.group(1))
+    failed = sorted({m.group(1) for m in re.finditer(r"FAILED (\S+?\.ipynb)::", proc.stdout)})
+    summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr[-300:]
+    return {"wall": wall, "per_notebook": per, "returncode": proc.returncode, "failed": failed,
+            "summary": summary}
+
+
+def make_test_time():
+    """`make install` then `make test` in a fresh clone of this repository's HEAD."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench-fresh-"))
+    try:
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(tmp / "repo")], check=True)
+        repo = tmp / "repo"
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True,
+                              text=True).stdout.strip()
+        res = {"commit": head}
+        for target in ("install", "test"):
+            t0 = time.perf_counter()
+            proc = subprocess.run(["make", target], cwd=repo, capture_output=True, text=True)
+            res[target] = time.perf_counter() - t0
+            res[f"{target}_rc"] = proc.returncode
+            tail = [ln for ln in proc.stdout.splitlines() if re.search(r"passed|failed|error", ln)]
+            res[f"{target}_tail"] = tail[-3:]
+        return res
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# --- report -------------------------------------------------------------------
+
+def _fmt_t(t):
+    if t is None:
+        return "-"
+    return f"{t * 1e6:.0f} us" if t < 1e-3 else f"{t * 1e3:.2f} ms"
+
+
+def _verdict(r, k):
+    t = r["targets"].get(k)
+    if t is None or k not in r["ratio"]:
+        return ""
+    ok = r["ratio"][k] <= t
+    return f" (target <= {t}x: {'met' if ok else 'NOT met'})"
+
+
+def report(meta, rows, sw, stepper, nb, mt):
+    L = ["# Benchmark results", "",
+         "Generated by `make bench` (`benchmarks/run.py`); do not edit by hand.", "",
+         f"- date: {meta['date']}; machine: {meta['cpu']}, {meta['cores']} cores, "
+         f"**shared with other engineers running tests** (load average {meta['load_before']} before, "
+         f"{meta['load_after']} after)",
+         f"- numpy {meta['numpy']} ({meta['threads']} BLAS threads), "
+         + (f"torch {meta['torch']} (torch.set_num_threads({meta['threads']}))" if meta["torch"]
+            else "torch not installed: **the PyTorch column was skipped** (`make bench-torch` installs it)"),
+         f"- float64; what is timed: `bl.backward(net, bl.forward(net, x), y, loss)`; contenders interleaved "
+         f"in one process, {meta['rounds']} rounds, each sample >= {meta['min_time'] * 1e3:.0f} ms; "
+         "times are medians, ratios are medians of per-round ratios (ours / contender; < 1 means we are faster).",
+         "- naive = the textbook per-example loop; floor = the dense matrix products alone "
+         "(`a @ W` per layer, `a_prev.T @ delta`, `delta @ W.T`), i.e. the least any implementation must do.",
+         f"- before timing, dW and db of every contender were checked against ours (max relative difference "
+         f"<= {TOL:g}).", "",
+         "## Workloads", "",
+         "| workload | ours | naive loop | PyTorch | floor | ours / naive | ours / PyTorch | ours / floor | check |",
+         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in rows:
+        t, ra = r["time"], r["ratio"]
+        check = ", ".join(f"{k} {v:.1e}" for k, v in r["check"].items())
+        L.append(f"| {r['name']}: {r['describe']} | {_fmt_t(t['ours'])} | {_fmt_t(t.get('naive'))} | "
+                 f"{_fmt_t(t.get('torch')) if 'torch' in t else 'skipped'} | {_fmt_t(t['floor'])} | "
+                 f"{ra['naive']:.3f}x | "
+                 + (f"**{ra['torch']:.2f}x**{_verdict(r, 'torch')}" if "torch" in ra else "skipped")
+                 + f" | **{ra['floor']:.2f}x**{_verdict(r, 'floor')} | {check} |")
+    L += ["", "Noise: the interquartile range of the per-round times, relative to the median: "
+          + "; ".join(f"{r['name']} " + ", ".join(f"{k} {v:.0%}" for k, v in r["spread"].items()) for r in rows),
+          ""]
+    if sw:
+        L += ["## Scaling sweeps", "", "![scaling](../docs/images/bench_scaling.png)", ""]
+        for kind, d in sw.items():
+            heads = list(d["time"])
+            L += [f"**{kind}**", "", f"| {kind} | " + " | ".join(heads) + " | "
+                  + " | ".join(f"ours / {k}" for k in d["ratio"]) + " |",
+                  "| --- " * (1 + len(heads) + len(d["ratio"])) + "|"]
+            for i, v in enumerate(d["x"]):
+                L.append(f"| {v} | " + " | ".join(_fmt_t(d["time"][k][i]) for k in heads) + " | "
+                         + " | ".join("-" if d["ratio"][k][i] is None else f"{d['ratio'][k][i]:.2f}x"
+                                      for k in d["ratio"]) + " |")
+            L.append("")
+    L += ["## DeltaStepper step latency (headless)", ""]
+    if "skipped" in stepper:
+        L.append(f"Skipped: {stepper['skipped']}.")
+    else:
+        L.append(f"On {stepper['net']}: median `.next()` {stepper['step_median'] * 1e3:.2f} ms "
+                 f"(max {stepper['step_max'] * 1e3:.2f} ms over {stepper['n_steps']} steps; target < 100 ms: "
+                 f"{'met' if stepper['step_median'] < 0.1 else 'NOT met'}); `.reset()` "
+                 f"{stepper['reset_median'] * 1e3:.2f} ms; construction {stepper['build'] * 1e3:.1f} ms.")
+    L += ["", "## Notebooks under strict nbval", ""]
+    if nb is None:
+        L.append("Not measured in this run (`make bench` passes the notebook list; or run "
+                 "`benchmarks/run.py --notebooks notebooks/*.ipynb`).")
+    elif "skipped" in nb:
+        L.append(f"Skipped: {nb['skipped']}.")
+    else:
+        L += ["| notebook | setup + cells + teardown |", "| --- | --- |"]
+        for n, s in nb["per_notebook"].items():
+            L.append(f"| {n}{' (FAILED)' if n in nb['failed'] else ''} | {s:.1f} s |")
+        L += ["", f"Whole suite, one pytest process (as `make test` runs it): **{nb['wall']:.1f} s** wall "
+              f"(target < 60 s: {'met' if nb['wall'] < 60 else 'NOT met'}); pytest said: `{nb['summary']}`."]
+    L += ["", "## `make test` in a fresh clone", ""]
+    if mt is None:
+        L.append("Not measured in this run (`make bench-make-test`, or `benchmarks/run.py --make-test`).")
+    else:
+        L.append(f"Commit {mt['commit']}: `make install` {mt['install']:.0f} s (exit {mt['install_rc']}), "
+                 f"then `make test` **{mt['test']:.0f} s** (exit {mt['test_rc']}; "
+                 f"{'; '.join(mt['test_tail'])}). The machine was shared with other engineers' test runs.")
+    return "\n".join(L) + "\n"
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="fewer rounds and sweep points")
+    p.add_argument("--no-torch", action="store_true", help="skip PyTorch even if installed")
+    p.add_argument("--no-sweeps", action="store_true")
+    p.add_argument("--workloads-only", action="store_true", help="only the three workloads; write nothing")
+    p.add_argument("--rounds", type=int, default=None)
+    p.add_argument("--min-time", type=float, default=0.02, help="seconds per timing sample")
+    p.add_argument("--notebooks", nargs="*", default=None, help="notebooks to time under strict nbval")
+    p.add_argument("--make-test", action="store_true", help="time make install + make test in a fresh clone")
+    args = p.parse_args(argv)
+
+    use_torch = C.torch_available() and not args.no_torch
+    threads = T.numpy_threads()
+    meta = {"date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), "cores": os.cpu_count(),
+            "cpu": _cpu_name(), "numpy": np.__version__, "threads": threads, "torch": None,
+            "load_before": _load(), "rounds": args.rounds or (7 if args.quick else 21),
+            "min_time": args.min_time, "python": platform.python_version()}
+    if use_torch:
+        import torch
+        torch.set_num_threads(threads)
+        meta["torch"] = torch.__version__
+        print(f"PyTorch {torch.__version__} with {threads} threads (numpy's BLAS uses {threads})")
+    else:
+        print("PyTorch is not installed (or --no-torch): skipping the PyTorch column. "
+              "`make bench-torch` installs it and runs this with it.")
+    print(f"workloads ({meta['rounds']} interleaved rounds):")
+    rows = run_workloads(use_torch, meta["rounds"], args.min_time)
+    if args.workloads_only:
+        return 0
+    sw = None
+    if not args.no_sweeps:
+        print("scaling sweeps:")
+        sw = sweeps(use_torch, args.quick, args.min_time)
+        IMAGES.mkdir(parents=True, exist_ok=True)
+        plot_sweeps(sw, IMAGES / "bench_scaling.png")
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    plot_workloads(rows, IMAGES / "bench_workloads.png")
+    print("stepper:")
+    stepper = stepper_latency(args.quick)
+    print("  ", stepper)
+    nb = None
+    if args.notebooks is not None:
+        print("notebooks under strict nbval:")
+        nb = notebook_times(args.notebooks)
+        print("  ", nb)
+    mt = None
+    if args.make_test:
+        print("make install + make test in a fresh clone:")
+        mt = make_test_time()
+        print("  ", mt)
+    meta["load_after"] = _load()
+    RESULTS_MD.write_text(report(meta, rows, sw, stepper, nb, mt))
+    RESULTS_JSON.write_text(json.dumps({"meta": meta, "workloads": rows, "sweeps": sw, "stepper": stepper,
+                                        "notebooks": nb, "make_test": mt}, indent=1, default=str) + "\n")
+    print(RESULTS_MD.read_text())
+    print(f"wrote {RESULTS_MD.relative_to(ROOT)}, {RESULTS_JSON.relative_to(ROOT)}, docs/images/bench_*.png")
+    return 0
+
+
+def _cpu_name():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def _load():
+    try:
+        return " ".join(f"{v:.1f}" for v in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

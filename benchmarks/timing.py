@@ -1,0 +1,88 @@
+"""Interleaved timing: every contender is timed in each round, in a rotating order,
+in one process, so that load from other users of the machine hits them all alike.
+Reported numbers are medians over rounds; ratios are medians of per-round ratios."""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import os
+import statistics
+import time
+
+
+def numpy_threads():
+    """The number of threads numpy's BLAS (OpenBLAS) uses, read from the loaded library."""
+    try:
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f if "openblas" in line and "/" in line}
+        for path in sorted(paths):
+            lib = ctypes.CDLL(path)
+            for symbol in ("scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_",
+                           "openblas_get_num_threads"):
+                if hasattr(lib, symbol):
+                    return int(getattr(lib, symbol)())
+    except OSError:
+        pass
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        if os.environ.get(var, "").isdigit():
+            return int(os.environ[var])
+    return os.cpu_count() or 1
+
+
+def _loops_for(fn, min_time):
+    """How many back-to-back calls make one sample last at least min_time seconds."""
+    n = 1
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        dt = time.perf_counter() - t0
+        if dt >= min_time:
+            return n
+        n = max(n * 2, int(n * min_time / max(dt, 1e-9) * 1.2))
+
+
+def interleaved(fns, rounds=15, min_time=0.02):
+    """Time each fn in ``fns`` (name -> callable), in ``rounds`` interleaved rounds.
+
+    Returns name -> list of seconds per call (one per round). Garbage collection is
+    off while a sample runs, as in timeit.
+    """
+    names = list(fns)
+    for fn in fns.values():  # warm up caches, BLAS thread pools, torch's allocator
+        fn()
+        fn()
+    loops = {name: _loops_for(fns[name], min_time) for name in names}
+    samples = {name: [] for name in names}
+    for r in range(rounds):
+        order = names[r % len(names):] + names[:r % len(names)]
+        for name in order:
+            fn, n = fns[name], loops[name]
+            gc_was_on = gc.isenabled()
+            gc.disable()
+            try:
+                t0 = time.perf_counter()
+                for _ in range(n):
+                    fn()
+                dt = time.perf_counter() - t0
+            finally:
+                if gc_was_on:
+                    gc.enable()
+            samples[name].append(dt / n)
+    return samples
+
+
+def median(xs):
+    return statistics.median(xs)
+
+
+def ratio(samples, num, den):
+    """Median over rounds of samples[num][r] / samples[den][r]."""
+    return statistics.median(a / b for a, b in zip(samples[num], samples[den]))
+
+
+def spread(xs):
+    """The interquartile range relative to the median, a noise indicator."""
+    q = statistics.quantiles(xs, n=4)
+    return (q[2] - q[0]) / statistics.median(xs)
