@@ -25,7 +25,7 @@ import numpy as np
 
 from .layers import PerLayer
 from .losses import get_loss
-from .network import Network, _as_batch, _check_network, backward, forward
+from .network import Network, _as_batch, _check_network, backward, cost, forward
 
 __all__ = ["gradient_check", "GradientCheckReport", "numerical_gradient", "numerical_jacobian",
            "numerical_gradients", "relative_error"]
@@ -201,13 +201,14 @@ def numerical_gradients(net, x, y, loss="mse", eps=1e-5):
 class GradientCheckReport:
     """The outcome of :func:`gradient_check`: one row per quantity (W[1], b[1], delta[1], ...).
 
-    Attributes: ``rows`` (list of dicts with ``quantity``, ``error``, ``checked``,
-    ``left_out``, ``passed``), ``excluded`` (names of the entries left out at relu kinks),
-    ``passed``, ``max_error``, ``tol``, ``eps``.
+    Attributes: ``rows`` (list of dicts with ``quantity``, ``error`` (relative), ``abs_error``,
+    ``checked``, ``left_out``, ``resolvable``, ``passed``), ``excluded`` (names of the entries left
+    out at relu kinks), ``passed``, ``max_error``, ``tol``, ``atol``, ``eps``.
     """
 
-    def __init__(self, rows, excluded, tol, eps, dtype):
+    def __init__(self, rows, excluded, tol, eps, dtype, atol):
         self.rows = rows
+        self.atol = atol
         self.excluded = excluded
         self.tol = tol
         self.eps = eps
@@ -219,7 +220,8 @@ class GradientCheckReport:
 
     @property
     def max_error(self):
-        return max(r["error"] for r in self.rows)
+        """The largest relative error among the quantities central differences can resolve."""
+        return max((r["error"] for r in self.rows if r["resolvable"]), default=0.0)
 
     def error(self, quantity):
         """The relative error of one quantity, e.g. report.error("W[2]")."""
@@ -241,8 +243,11 @@ class GradientCheckReport:
             line = f"{r['quantity']:<10}"
             if errors:
                 line += f"{r['error']:>12.1e}"
-            line += f"{r['checked']:>9}{r['left_out']:>10}  {'ok' if r['passed'] else 'FAIL'}"
+            line += f"{r['checked']:>9}{r['left_out']:>10}  {_verdict(r)}"
             lines.append(line)
+        if not all(r["resolvable"] for r in self.rows):
+            lines.append(f"* too small for central differences to resolve to {self.tol:g}: compared by "
+                         f"absolute error <= {self.atol:.0e}, the method's rounding noise")
         if self.excluded:
             shown = ", ".join(self.excluded[:8]) + (" ..." if len(self.excluded) > 8 else "")
             lines.append(f"left out, because the finite difference crossed a relu kink: {shown}")
@@ -258,7 +263,7 @@ class GradientCheckReport:
         head = "".join(f"<th>{h}</th>" for h in ("quantity", "rel. error", "checked", "left out", "result"))
         body = "".join(
             f"<tr><td><code>{r['quantity']}</code></td><td>{r['error']:.1e}</td><td>{r['checked']}</td>"
-            f"<td>{r['left_out']}</td><td>{'✅ ok' if r['passed'] else '❌ FAIL'}</td></tr>"
+            f"<td>{r['left_out']}</td><td>{'✅ ' if r['passed'] else '❌ '}{_verdict(r)}</td></tr>"
             for r in self.rows)
         note = ""
         if self.excluded:
@@ -267,6 +272,12 @@ class GradientCheckReport:
         verdict = "PASSED" if self.passed else "FAILED"
         return (f"<p>Gradient check (central differences, eps = {self.eps:g}, tolerance {self.tol:g}): "
                 f"<b>{verdict}</b></p><table><tr>{head}</tr>{body}</table>{note}")
+
+
+def _verdict(row):
+    if not row["passed"]:
+        return "FAIL"
+    return "ok" if row["resolvable"] else "ok*"
 
 
 def _entry_name(quantity, idx):
@@ -281,6 +292,12 @@ def gradient_check(net, x, y, loss="mse", eps=1e-5, tol=None):
     tol : the largest relative error that passes (see the module docstring); default 1e-7
         for float64 networks and 1e-3 for float32 ones.
 
+    A quantity passes when its relative error is at most ``tol``, or when it is too small for
+    central differences to resolve to that tolerance and its absolute error is at most the
+    rounding noise of the method, ``atol = 100 * (machine_eps / eps + machine_eps_of_net) * max|c|``
+    (e.g. the tiny gradients of a deep network at initialisation). Such rows are marked in the
+    report; nothing else is loosened.
+
     Returns a :class:`GradientCheckReport`. Entries whose finite difference crossed a relu
     kink are named in the report and left out, so a kink never causes a false failure.
     """
@@ -290,16 +307,22 @@ def gradient_check(net, x, y, loss="mse", eps=1e-5, tol=None):
         tol = DEFAULT_TOL.get(dtype, 1e-3)
     bwd = backward(net, forward(net, x), y, loss)
     num = numerical_gradients(net, x, y, loss, eps)
+    # rounding noise of (c(p + eps) - c(p - eps)) / (2 eps) is about machine_eps * |c| / eps
+    c_max = float(np.max(np.abs(cost(net, x, y, loss, per_example=True))))
+    atol = 100 * (np.finfo(np.float64).eps / eps + np.finfo(dtype).eps) * c_max
     rows, excluded = [], []
     for l in range(1, net.L + 1):
-        for quantity, analytic_name, label in (("dW", "dW", "W"), ("db", "db", "b"), ("delta", "delta", "delta")):
+        for quantity, label in (("dW", "W"), ("db", "b"), ("delta", "delta")):
             numerical = num[quantity][l]
-            analytic = getattr(bwd, analytic_name)[l]
+            analytic = getattr(bwd, quantity)[l]
             kink = num["kinks"][l][quantity]
             keep = ~kink
             name = f"{label}[{l}]"
             err = relative_error(numerical[keep], analytic[keep])
-            rows.append({"quantity": name, "error": err, "checked": int(keep.sum()),
-                         "left_out": int(kink.sum()), "passed": bool(err <= tol)})
+            abs_err = float(np.max(np.abs(numerical[keep] - analytic[keep]), initial=0.0))
+            resolvable = float(np.max(np.abs(numerical[keep]) + np.abs(analytic[keep]), initial=0.0)) * tol > atol
+            rows.append({"quantity": name, "error": err, "abs_error": abs_err, "checked": int(keep.sum()),
+                         "left_out": int(kink.sum()), "resolvable": resolvable,
+                         "passed": bool(err <= tol or (not resolvable and abs_err <= atol))})
             excluded += [_entry_name(name, idx) for idx in np.argwhere(kink)]
-    return GradientCheckReport(rows, excluded, tol, eps, dtype)
+    return GradientCheckReport(rows, excluded, tol, eps, dtype, atol)

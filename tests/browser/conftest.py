@@ -1,0 +1,315 @@
+"""Fixtures for the browser tests: one JupyterLab server and one headless Chromium for the session.
+
+The tests drive JupyterLab the way a student does (open a notebook, Run All, click the widget's
+buttons) and look at what the browser shows. See tests/browser/README.md for how to run them.
+
+- ``lab_server``: JupyterLab from this interpreter's environment on a free loopback port, with a
+  random token, ``--allow-root`` when running as root, a temporary workspaces dir and a temporary
+  user-settings dir that turns the "Jupyter news" notification off. Nothing outside the temp dir
+  is written: the developer's ~/.jupyter settings and the venv stay untouched.
+- ``browser`` / ``context``: Debian's Chromium (``shutil.which("chromium")``) through Playwright,
+  one browser context reused by every test.
+- ``lab``: a :class:`Lab` that opens notebooks in that context, keeps the current notebook's page
+  (and what was observed while it was open) so that several tests about the same notebook share
+  one page load and one Run All, and shuts the kernel down when it moves on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "artifacts" / "browser"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# User settings for the test server only (a temporary --LabApp.user_settings_dir):
+USER_SETTINGS = {
+    # the "Jupyter news" toast covers the bottom right of the page (NOTEBOOK_FACTS.md)
+    "@jupyterlab/apputils-extension/notification":
+        {"fetchNews": "false", "checkForUpdates": False, "doNotDisturbMode": True},
+    # the server's root is this checkout: never write browser-run outputs over committed notebooks
+    "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
+}
+
+VIEWPORT = {"width": 1280, "height": 900}
+SERVER_START_TIMEOUT = 90  # s, until /api/status answers
+KERNEL_IDLE_TIMEOUT = 60_000  # ms, until the status bar says "Idle"
+RUN_ALL_TIMEOUT = 300_000  # ms, for a whole notebook to execute in the browser
+
+# Console messages that are known to be harmless. Everything else logged at level "error"
+# fails test_no_errors_after_run_all. Each entry: (regex, why it is harmless).
+IGNORED_CONSOLE_ERRORS: list[tuple[str, str]] = []
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run every test about one notebook back to back, in notebook order.
+
+    The ``lab`` fixture keeps the current notebook's page open and has run it at most once, so
+    grouping the tests by notebook means one page load and one Run All per notebook.
+    """
+    def key(item):
+        callspec = getattr(item, "callspec", None)
+        nb = callspec.params.get("notebook") if callspec else None
+        return (0, str(nb)) if nb is not None else (1, "")
+
+    items[:] = [it for _, _, it in sorted((key(it), i, it) for i, it in enumerate(items))]
+
+
+@pytest.fixture(scope="session")
+def _chromium() -> str:
+    path = chromium_path()
+    if path is None:
+        msg = "chromium not found (apt-get install -y chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and {msg}")
+        pytest.skip(msg)
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LabServer:
+    url: str  # http://127.0.0.1:PORT
+    token: str
+    log: Path
+
+    def api(self, method: str, path: str):
+        req = urllib.request.Request(
+            f"{self.url}{path}", method=method, headers={"Authorization": f"token {self.token}"}
+        )
+        with urllib.request.urlopen(req, timeout=10) as r:
+            body = r.read()
+        return json.loads(body) if body else None
+
+    def shutdown_kernels(self):
+        """Delete every session (and with it its kernel): frees CPU and memory between notebooks."""
+        for s in self.api("GET", "/api/sessions"):
+            self.api("DELETE", f"/api/sessions/{s['id']}")
+
+    def log_tail(self, n=40) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
+
+
+@pytest.fixture(scope="session")
+def lab_server(_chromium, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("jupyterlab")
+    # A temporary user-settings dir rather than {sys.prefix}/share/jupyter/lab/settings/overrides.json:
+    # nothing in the venv or in ~/.jupyter is written, and the developer's own settings (theme,
+    # autosave, ...) cannot change what the tests see.
+    settings = tmp / "user-settings"
+    for plugin, values in USER_SETTINGS.items():
+        f = settings / f"{plugin}.jupyterlab-settings"
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(json.dumps(values))
+    (tmp / "workspaces").mkdir()
+    port, token = _free_port(), secrets.token_hex(24)
+    cmd = [
+        sys.executable, "-m", "jupyterlab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={REPO}",
+        f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
+        f"--LabApp.user_settings_dir={settings}",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), PYTHONUNBUFFERED="1")
+    # the kernel runs in this same environment, so the notebooks import the installed backprop_lab
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    log = tmp / "server.log"
+    with open(log, "wb") as logf:
+        proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, env=env, cwd=REPO)
+    server = LabServer(url=f"http://127.0.0.1:{port}", token=token, log=log)
+    t0 = time.monotonic()
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"JupyterLab exited with {proc.returncode}:\n{server.log_tail()}")
+            try:
+                server.api("GET", "/api/status")
+                break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            if time.monotonic() - t0 > SERVER_START_TIMEOUT:
+                pytest.fail(f"JupyterLab did not answer /api/status in {SERVER_START_TIMEOUT} s:\n"
+                            f"{server.log_tail()}")
+            time.sleep(0.25)
+        yield server
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser(_chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=_chromium, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def context(browser):
+    ctx = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+    ctx.set_default_timeout(30_000)
+    yield ctx
+    ctx.close()
+
+
+@dataclass
+class OpenNotebook:
+    """A notebook open in its own JupyterLab page, and what has been seen on that page."""
+
+    path: str  # relative to the repo root, with forward slashes
+    page: object
+    load_seconds: float
+    select_kernel_dialog: bool = False
+    page_errors: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    ran: bool = False
+    run_seconds: float | None = None
+
+    def unexpected_console_errors(self) -> list[str]:
+        return [m for m in self.console_errors
+                if not any(re.search(rx, m) for rx, _ in IGNORED_CONSOLE_ERRORS)]
+
+
+class Lab:
+    """Opens notebooks in the shared browser context, one at a time, each with a fresh kernel."""
+
+    def __init__(self, server: LabServer, context):
+        self.server = server
+        self.context = context
+        self.current: OpenNotebook | None = None
+        self.timings: dict[str, dict[str, float]] = {}
+
+    def close(self):
+        if self.current is not None:
+            self.current.page.close()
+            self.current = None
+        self.server.shutdown_kernels()
+
+    def open(self, path: str) -> OpenNotebook:
+        """Open ``path`` (or return it if it is already open) and wait until its kernel is idle,
+        or until a "Select Kernel" dialog shows up instead."""
+        if self.current is not None and self.current.path == path:
+            return self.current
+        self.close()
+        page = self.context.new_page()
+        nb = OpenNotebook(path=path, page=page, load_seconds=0.0)
+        page.on("pageerror", lambda exc: nb.page_errors.append(str(exc)))
+        page.on("console", lambda msg: msg.type == "error" and nb.console_errors.append(msg.text))
+        t0 = time.monotonic()
+        # ?reset: start from an empty workspace, so no earlier notebook is restored (and started)
+        page.goto(f"{self.server.url}/lab/tree/{path}?reset&token={self.server.token}")
+        panel = page.locator(".jp-NotebookPanel")
+        panel.first.wait_for(state="visible", timeout=60_000)
+        dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+        idle = page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"\|\s*Idle"))
+        deadline = time.monotonic() + KERNEL_IDLE_TIMEOUT / 1000
+        while time.monotonic() < deadline:
+            if dialog.count():
+                nb.select_kernel_dialog = True
+                break
+            if idle.count():
+                break
+            page.wait_for_timeout(100)
+        else:
+            raise AssertionError(f"{path}: kernel not idle after {KERNEL_IDLE_TIMEOUT} ms; "
+                                 f"status bar: {page.locator('.jp-StatusBar-Widget').inner_text()!r}")
+        nb.load_seconds = time.monotonic() - t0
+        self.timings.setdefault(path, {})["open_s"] = nb.load_seconds
+        self.current = nb
+        return nb
+
+    def run_all(self, path: str) -> OpenNotebook:
+        """Open ``path`` and Run All through the menu, once; wait until no cell is queued or running."""
+        nb = self.open(path)
+        if nb.ran:
+            return nb
+        assert not nb.select_kernel_dialog, f"{path}: a 'Select Kernel' dialog blocks Run All"
+        page = nb.page
+        t0 = time.monotonic()
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        # Run All queues every code cell at once: prompts turn to "[*]:" immediately, then to "[n]:"
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-InputPrompt')]
+                    .some(p => p.textContent.includes('*'))""", timeout=30_000)
+        page.wait_for_function(
+            """() => ![...document.querySelectorAll('.jp-NotebookPanel .jp-InputPrompt')]
+                    .some(p => p.textContent.includes('*'))""", timeout=RUN_ALL_TIMEOUT, polling=200)
+        nb.run_seconds = time.monotonic() - t0
+        self.timings.setdefault(path, {})["run_all_s"] = nb.run_seconds
+        nb.ran = True
+        return nb
+
+
+def _notebook_digests() -> dict[str, str]:
+    return {str(p.relative_to(REPO)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted((REPO / "notebooks").rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts}
+
+
+@pytest.fixture(scope="session")
+def lab(lab_server, context):
+    t0 = time.monotonic()
+    before = _notebook_digests()
+    lab = Lab(lab_server, context)
+    yield lab
+    lab.close()
+    changed = [p for p, d in _notebook_digests().items() if p in before and before[p] != d]
+    # (a notebook could also change because someone saved it meanwhile; the message says so)
+    assert not changed, f"notebooks changed on disk during the browser tests (autosave?): {changed}"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    report = {"session_seconds": round(time.monotonic() - t0, 1),
+              "notebooks": {k: {kk: round(vv, 2) for kk, vv in v.items()} for k, v in lab.timings.items()}}
+    (ARTIFACTS / "timings.json").write_text(json.dumps(report, indent=2) + "\n")
+
+
+def scroll_through(page):
+    """Scroll every cell into view once (JupyterLab may render off-screen cells lazily)."""
+    cells = page.locator(".jp-NotebookPanel .jp-Cell")
+    for i in range(cells.count()):
+        cells.nth(i).scroll_into_view_if_needed()
