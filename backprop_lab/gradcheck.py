@@ -13,6 +13,11 @@ i.e. the worst absolute disagreement, measured against the size of the quantity.
 is robust to entries that are tiny or exactly zero, where an entrywise relative error is
 all rounding noise.
 
+A gradient far smaller than the cost (a deep network at initialisation, say) cannot be
+resolved to a relative 1e-7: the rounding noise of c(p + eps) - c(p - eps) is about
+machine-epsilon * |c| / eps. Such a quantity, and only when its relative error fails, is
+judged by absolute error against that noise instead, and the report marks it.
+
 relu and leaky_relu have a kink at 0. A perturbation that moves some z across a kink
 gives a finite difference that is not a derivative, so those entries are detected (the
 sign of z - kink changes between the perturbed and unperturbed passes), named in the
@@ -202,7 +207,7 @@ class GradientCheckReport:
     """The outcome of :func:`gradient_check`: one row per quantity (W[1], b[1], delta[1], ...).
 
     Attributes: ``rows`` (list of dicts with ``quantity``, ``error`` (relative), ``abs_error``,
-    ``checked``, ``left_out``, ``resolvable``, ``passed``), ``excluded`` (names of the entries left
+    ``checked``, ``left_out``, ``resolvable``, ``judged`` ("relative" or "absolute"), ``passed``), ``excluded`` (names of the entries left
     out at relu kinks), ``passed``, ``max_error``, ``tol``, ``atol``, ``eps``.
     """
 
@@ -220,8 +225,8 @@ class GradientCheckReport:
 
     @property
     def max_error(self):
-        """The largest relative error among the quantities central differences can resolve."""
-        return max((r["error"] for r in self.rows if r["resolvable"]), default=0.0)
+        """The largest relative error among the quantities judged by relative error."""
+        return max((r["error"] for r in self.rows if r["judged"] == "relative"), default=0.0)
 
     def error(self, quantity):
         """The relative error of one quantity, e.g. report.error("W[2]")."""
@@ -245,7 +250,7 @@ class GradientCheckReport:
                 line += f"{r['error']:>12.1e}"
             line += f"{r['checked']:>9}{r['left_out']:>10}  {_verdict(r)}"
             lines.append(line)
-        if not all(r["resolvable"] for r in self.rows):
+        if any(r["judged"] == "absolute" for r in self.rows):
             lines.append(f"* too small for central differences to resolve to {self.tol:g}: compared by "
                          f"absolute error <= {self.atol:.0e}, the method's rounding noise")
         if self.excluded:
@@ -277,7 +282,7 @@ class GradientCheckReport:
 def _verdict(row):
     if not row["passed"]:
         return "FAIL"
-    return "ok" if row["resolvable"] else "ok*"
+    return "ok" if row["judged"] == "relative" else "ok*"
 
 
 def _entry_name(quantity, idx):
@@ -292,11 +297,11 @@ def gradient_check(net, x, y, loss="mse", eps=1e-5, tol=None):
     tol : the largest relative error that passes (see the module docstring); default 1e-7
         for float64 networks and 1e-3 for float32 ones.
 
-    A quantity passes when its relative error is at most ``tol``, or when it is too small for
-    central differences to resolve to that tolerance and its absolute error is at most the
-    rounding noise of the method, ``atol = 100 * (machine_eps / eps + machine_eps_of_net) * max|c|``
-    (e.g. the tiny gradients of a deep network at initialisation). Such rows are marked in the
-    report; nothing else is loosened.
+    A quantity passes when its relative error is at most ``tol``. Only when that fails and the
+    quantity is too small for central differences to resolve to that tolerance is it judged by
+    absolute error instead, against the rounding noise of the method,
+    ``atol = 100 * (machine_eps / eps + machine_eps_of_net) * max|c|`` (e.g. the tiny gradients of
+    a deep network at initialisation). Such rows are marked "ok*" in the report.
 
     Returns a :class:`GradientCheckReport`. Entries whose finite difference crossed a relu
     kink are named in the report and left out, so a kink never causes a false failure.
@@ -321,8 +326,9 @@ def gradient_check(net, x, y, loss="mse", eps=1e-5, tol=None):
             err = relative_error(numerical[keep], analytic[keep])
             abs_err = float(np.max(np.abs(numerical[keep] - analytic[keep]), initial=0.0))
             resolvable = float(np.max(np.abs(numerical[keep]) + np.abs(analytic[keep]), initial=0.0)) * tol > atol
+            judged = "relative" if err <= tol or resolvable else "absolute"
             rows.append({"quantity": name, "error": err, "abs_error": abs_err, "checked": int(keep.sum()),
-                         "left_out": int(kink.sum()), "resolvable": resolvable,
-                         "passed": bool(err <= tol or (not resolvable and abs_err <= atol))})
+                         "left_out": int(kink.sum()), "resolvable": resolvable, "judged": judged,
+                         "passed": bool(err <= tol if judged == "relative" else abs_err <= atol)})
             excluded += [_entry_name(name, idx) for idx in np.argwhere(kink)]
     return GradientCheckReport(rows, excluded, tol, eps, dtype, atol)
