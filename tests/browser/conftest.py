@@ -272,12 +272,25 @@ class Lab:
         assert not nb.select_kernel_dialog, f"{path}: a 'Select Kernel' dialog blocks Run All"
         page = nb.page
         t0 = time.monotonic()
+        # Run All queues every code cell at once: prompts turn to "[*]:", then to "[n]:". A small
+        # notebook can finish in 0.2 s, faster than a poll from here, so the page itself watches.
+        page.evaluate("""() => {
+            const panel = document.querySelector('.jp-NotebookPanel');
+            window.__runAllStarted = false;
+            const obs = new MutationObserver(() => {
+                if ([...panel.querySelectorAll('.jp-InputPrompt')].some(p => p.textContent.includes('*'))) {
+                    window.__runAllStarted = true;
+                    obs.disconnect();
+                }
+            });
+            obs.observe(panel, {subtree: true, childList: true, characterData: true});
+        }""")
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        # Run All queues every code cell at once: prompts turn to "[*]:" immediately, then to "[n]:"
-        page.wait_for_function(
-            """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-InputPrompt')]
-                    .some(p => p.textContent.includes('*'))""", timeout=30_000)
+        try:
+            page.wait_for_function("() => window.__runAllStarted", timeout=30_000)
+        except Exception as e:
+            raise AssertionError(f"{path}: Run All did not start within 30 s") from e
         page.wait_for_function(
             """() => ![...document.querySelectorAll('.jp-NotebookPanel .jp-InputPrompt')]
                     .some(p => p.textContent.includes('*'))""", timeout=RUN_ALL_TIMEOUT, polling=200)
