@@ -250,6 +250,23 @@ def backward_loops(net, fwd, y, loss="mse"):
 
 # --- finite-difference oracles for single steps ---------------------------------------------
 
+def _cost_from(net, l, y, loss, a=None, z=None):
+    """Per-example c, running the network from a^(l) (if given) or from z^(l)."""
+    loss = get_loss(loss)
+    y = np.asarray(y, dtype=float)
+    if z is None:
+        if l == net.L:
+            c = loss(a, y)
+            return float(c) if np.ndim(c) == 0 else c
+        z, l = a @ net.W[l + 1] + net.b[l + 1], l + 1
+    for k in range(l + 1, net.L + 1):
+        z = net.g[k - 1](z) @ net.W[k] + net.b[k]
+    # sigmoid + binary cross-entropy and softmax + cross-entropy: c straight from z, which
+    # stays accurate when the output saturates (log(1 - a) loses digits as a -> 1)
+    c = loss.value_from_z(z, y) if loss.is_fused(net.g[net.L]) else loss(net.g[net.L](z), y)
+    return float(c) if np.ndim(c) == 0 else c
+
+
 def cost_from_a(net, l, a, y, loss="mse"):
     """The per-example cost c when the activations of layer l are ``a`` (l = 0..L): runs
     layers l+1..L forward from a and applies the loss.
@@ -257,16 +274,12 @@ def cost_from_a(net, l, a, y, loss="mse"):
     a: (m, n_l) or (n_l,); y: (m, n_L) or (n_L,) -> c: (m,) or a float.
     """
     _check_network(net)
-    loss = get_loss(loss)
     if not 0 <= l <= net.L:
         raise ValueError(f"l must be a layer number 0..{net.L}, got {l}")
     a = np.asarray(a, dtype=float)
     if a.shape[-1] != net.sizes[l]:
         raise ValueError(f"a has {a.shape[-1]} entries per example but layer {l} has n_{l} = {net.sizes[l]}")
-    for k in range(l + 1, net.L + 1):
-        a = net.g[k](a @ net.W[k] + net.b[k])
-    c = loss(a, np.asarray(y, dtype=float))
-    return float(c) if np.ndim(c) == 0 else c
+    return _cost_from(net, l, y, loss, a=a)
 
 
 def cost_from_z(net, l, z, y, loss="mse"):
@@ -277,7 +290,10 @@ def cost_from_z(net, l, z, y, loss="mse"):
     _check_network(net)
     if not 1 <= l <= net.L:
         raise ValueError(f"l must be a layer number 1..{net.L} (layer 0 has no z), got {l}")
-    return cost_from_a(net, l, net.g[l](np.asarray(z, dtype=float)), y, loss)
+    z = np.asarray(z, dtype=float)
+    if z.shape[-1] != net.sizes[l]:
+        raise ValueError(f"z has {z.shape[-1]} entries per example but layer {l} has n_{l} = {net.sizes[l]}")
+    return _cost_from(net, l, y, loss, z=z)
 
 
 def _per_example_gradient(f, v, eps):
@@ -327,11 +343,16 @@ def numerical_param_gradient(net, x, y, loss="mse", l=1, which="W", eps=1e-6):
     return numerical_gradient(C, net.W[l] if which == "W" else net.b[l], eps=eps)
 
 
-def agree(numerical, analytic, tol=1e-7):
-    """True if :func:`backprop_lab.relative_error` of the two arrays is at most ``tol``
-    (and their shapes match)."""
-    numerical, analytic = np.asarray(numerical), np.asarray(analytic)
-    return numerical.shape == analytic.shape and relative_error(numerical, analytic) <= tol
+def agree(numerical, analytic, tol=1e-7, atol=1e-12):
+    """True if the shapes match and :func:`backprop_lab.relative_error` of the two arrays is at
+    most ``tol``, or every entry differs by at most ``atol`` (two arrays that are both zero to
+    rounding, e.g. 0 and 1e-17, have a meaningless relative error)."""
+    numerical, analytic = np.asarray(numerical, dtype=float), np.asarray(analytic, dtype=float)
+    if numerical.shape != analytic.shape:
+        return False
+    if numerical.size == 0 or np.max(np.abs(numerical - analytic)) <= atol:
+        return True
+    return relative_error(numerical, analytic) <= tol
 
 
 # --- notation translators -------------------------------------------------------------------

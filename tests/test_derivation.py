@@ -16,7 +16,12 @@ from backprop_lab import derivation as bd
 
 ELEMENTWISE = [name for name, g in bl.ACTIVATIONS.items() if g.elementwise]
 ALL = list(bl.ACTIVATIONS)
-FD_TOL = 1e-6      # central differences with eps = 1e-6 in float64: errors ~1e-9, so 1e-6 is generous
+FD_TOL = 1e-6      # central differences with eps = 1e-6 in float64: relative errors ~1e-9 on
+#                    gradients of ordinary size, so 1e-6 is generous ...
+FD_ATOL = 1e-8     # ... but their absolute rounding floor is ~ 1e-16 |c| / eps ~ 1e-10 per entry, which is
+#                    a large RELATIVE error when a gradient is itself tiny (1e-5 after two leaky_relu
+#                    slopes of 0.01). An absolute 1e-8 still catches any real mistake (a wrong factor or
+#                    a transpose changes an entry by about its own size).
 EXACT_TOL = 1e-12  # two exact formulas computed in a different order
 
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -89,7 +94,7 @@ def test_loops_match_package_forward_and_backward(problem):
     assert fwd_loops.single == fwd.single
     for l in range(net.L + 1):
         assert fwd_loops.a[l].shape == fwd.a[l].shape
-        assert bl.relative_error(fwd_loops.a[l], fwd.a[l]) <= EXACT_TOL
+        assert bd.agree(fwd_loops.a[l], fwd.a[l], EXACT_TOL)
     bwd, bwd_loops = bl.backward(net, fwd, y, loss), bd.backward_loops(net, fwd, y, loss)
     for l in range(1, net.L + 1):
         assert bwd_loops.delta[l].shape == bwd.delta[l].shape
@@ -97,7 +102,7 @@ def test_loops_match_package_forward_and_backward(problem):
         # loose only because backward_loops uses the general J^T dc/da where the package uses a - y
         for ours, theirs in ((bwd_loops.delta[l], bwd.delta[l]), (bwd_loops.dW[l], bwd.dW[l]),
                              (bwd_loops.db[l], bwd.db[l])):
-            assert bl.relative_error(ours, theirs) <= 1e-9
+            assert bd.agree(ours, theirs, 1e-9)
 
 
 @SETTINGS
@@ -109,14 +114,14 @@ def test_numerical_delta_and_dc_da_match_backward(problem):
     for l in range(1, net.L + 1):
         num = bd.numerical_delta(net, x, y, loss, l=l)
         assert num.shape == bwd.delta[l].shape
-        assert bd.agree(num, bwd.delta[l], FD_TOL)
+        assert bd.agree(num, bwd.delta[l], FD_TOL, FD_ATOL)
     # dc/da^(L) is the loss's own derivative. The log losses are singular at a = 0 (and BCE at
     # a = 1); a central difference with step eps is only accurate where a is much farther than
     # eps from the singularity, so check outputs at least 1e-2 away from it ((eps/a)^2 <= 1e-8).
     aL = fwd.a[net.L]
     if loss == "mse" or (np.min(aL) > 1e-2 and (loss == "cross_entropy" or np.max(aL) < 1 - 1e-2)):
         dc_da = bd.numerical_dc_da(net, x, y, loss)
-        assert bd.agree(dc_da, bl.get_loss(loss).grad(aL, y), FD_TOL)
+        assert bd.agree(dc_da, bl.get_loss(loss).grad(aL, y), FD_TOL, FD_ATOL)
 
 
 @SETTINGS
@@ -125,8 +130,8 @@ def test_numerical_param_gradient_matches_backward(problem):
     net, x, y, loss = problem
     bwd = bl.backward(net, bl.forward(net, x), y, loss)
     for l in range(1, net.L + 1):
-        assert bd.agree(bd.numerical_param_gradient(net, x, y, loss, l=l, which="W"), bwd.dW[l], FD_TOL)
-        assert bd.agree(bd.numerical_param_gradient(net, x, y, loss, l=l, which="b"), bwd.db[l], FD_TOL)
+        assert bd.agree(bd.numerical_param_gradient(net, x, y, loss, l=l, which="W"), bwd.dW[l], FD_TOL, FD_ATOL)
+        assert bd.agree(bd.numerical_param_gradient(net, x, y, loss, l=l, which="b"), bwd.db[l], FD_TOL, FD_ATOL)
 
 
 def test_numerical_param_gradient_is_the_mean_over_examples():
@@ -143,7 +148,7 @@ def test_activation_jacobian_matches_central_differences(name):
     z = np.array([-1.3, 0.4, 2.1, -0.2])     # no entry near relu's kink at 0
     J = bd.activation_jacobian(g, z)
     assert J.shape == (4, 4)
-    assert bd.agree(bl.numerical_jacobian(g, z), J, FD_TOL)
+    assert bd.agree(bl.numerical_jacobian(g, z), J, FD_TOL, FD_ATOL)
     if g.elementwise:
         assert np.array_equal(J, np.diag(np.diag(J)))   # only k = j survives
 
@@ -155,7 +160,7 @@ def test_output_delta_loops_gives_a_minus_y_for_the_matched_pairs(loss, out):
     a = bl.ACTIVATIONS[out](z)
     y = bl.datasets.one_hot([0, 2, 1, 1], 3)
     delta = bd.output_delta_loops(out, z, bl.get_loss(loss).grad(a, y))
-    assert bl.relative_error(delta, a - y) <= 1e-12
+    assert bd.agree(delta, a - y, 1e-12)
 
 
 @SETTINGS
@@ -173,7 +178,7 @@ def test_three_forms_of_the_recursion_agree(n_l, n_next, m, single, g, seed):
     for form in (loops, bd.hidden_delta_einsum(delta_next, W_next, z, g),
                  bd.hidden_delta_matrix(delta_next, W_next, z, g)):
         assert form.shape == z.shape
-        assert bl.relative_error(form, expected) <= EXACT_TOL
+        assert bd.agree(form, expected, EXACT_TOL)
 
 
 @SETTINGS
@@ -185,7 +190,7 @@ def test_recursion_forms_reproduce_package_deltas(problem):
     for l in range(1, net.L):
         for form in (bd.hidden_delta_loops, bd.hidden_delta_einsum, bd.hidden_delta_matrix):
             ours = form(bwd.delta[l + 1], net.W[l + 1], fwd.z[l], net.g[l])
-            assert bl.relative_error(ours, bwd.delta[l]) <= 1e-12
+            assert bd.agree(ours, bwd.delta[l], 1e-12)
 
 
 @SETTINGS
@@ -195,11 +200,11 @@ def test_weight_bias_gradients_loops_match_matrix_form(n_prev, n, m, seed):
     a_prev, delta = rng.standard_normal((m, n_prev)), rng.standard_normal((m, n))
     dW, db = bd.weight_bias_gradients_loops(a_prev, delta)
     assert dW.shape == (n_prev, n) and db.shape == (n,)
-    assert bl.relative_error(dW, a_prev.T @ delta / m) <= EXACT_TOL
-    assert bl.relative_error(db, delta.mean(axis=0)) <= EXACT_TOL
+    assert bd.agree(dW, a_prev.T @ delta / m, EXACT_TOL)
+    assert bd.agree(db, delta.mean(axis=0), EXACT_TOL)
     # one example: the outer product a delta^T
     dW1, db1 = bd.weight_bias_gradients_loops(a_prev[0], delta[0])
-    assert bl.relative_error(dW1, np.outer(a_prev[0], delta[0])) <= EXACT_TOL
+    assert bd.agree(dW1, np.outer(a_prev[0], delta[0]), EXACT_TOL)
     assert np.array_equal(db1, delta[0])
 
 
@@ -225,8 +230,8 @@ def test_nielsen_translation_round_trip_and_backprop(problem):
     nabla_w, nabla_b = bd.nielsen_backprop(weights, biases, list(net.g), x1.reshape(-1, 1),
                                            y1.reshape(-1, 1), loss)
     for l in range(1, net.L + 1):
-        assert bl.relative_error(nabla_w[l - 1], bwd.dW[l].T) <= 1e-10
-        assert bl.relative_error(nabla_b[l - 1][:, 0], bwd.db[l]) <= 1e-10
+        assert bd.agree(nabla_w[l - 1], bwd.dW[l].T, 1e-10)
+        assert bd.agree(nabla_b[l - 1][:, 0], bwd.db[l], 1e-10)
 
 
 @SETTINGS
@@ -241,9 +246,9 @@ def test_column_backward_is_the_transpose_of_ours(problem):
     deltas, dWs, dbs = bd.column_backward([W.T for W in net.W], list(net.g), [a.T for a in fwd.a],
                                           [z.T for z in fwd.z], y2.T, loss)
     for l in range(1, net.L + 1):
-        assert bl.relative_error(deltas[l - 1], bwd.delta[l].T) <= 1e-10
-        assert bl.relative_error(dWs[l - 1], bwd.dW[l].T) <= 1e-10
-        assert bl.relative_error(dbs[l - 1], bwd.db[l]) <= 1e-10
+        assert bd.agree(deltas[l - 1], bwd.delta[l].T, 1e-10)
+        assert bd.agree(dWs[l - 1], bwd.dW[l].T, 1e-10)
+        assert bd.agree(dbs[l - 1], bwd.db[l], 1e-10)
 
 
 # --- errors and display --------------------------------------------------------------------------
