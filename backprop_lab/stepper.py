@@ -29,7 +29,7 @@ import numpy as np
 from .losses import get_loss
 from .network import backward, cost, forward
 
-__all__ = ["Step", "Equation", "Feedback", "DeltaSteps", "fmt_number", "delta_norms"]
+__all__ = ["Step", "Equation", "Feedback", "DeltaSteps", "fmt_number", "delta_norms", "depth_profile"]
 
 KINDS = ("input", "forward", "cost", "delta", "gradients")
 
@@ -705,3 +705,23 @@ def delta_norms(net, x, y, loss="mse", average="batch"):
     if average == "examples":
         return np.array([float(np.mean(np.linalg.norm(np.atleast_2d(d), axis=-1))) for d in bwd.delta])
     raise ValueError(f"average must be 'batch' or 'examples', not {average!r}")
+
+
+def depth_profile(activation, init="xavier", L=8, width=30, m=64, n_out=1, loss="mse", seed=0,
+                  average="batch"):
+    """||delta^(l)|| for l = 1..L of a fresh random network, at initialisation: shape (L,).
+
+    The network has sizes [width] * L + [n_out] (n_0 = width inputs, L - 1 hidden layers of
+    ``width``), the same ``activation`` in every layer, weights from
+    ``Network.random(..., init=init, seed=seed)``. The data are m random inputs x ~ N(0, 1)
+    and targets y uniform in [0, 1], drawn with the same seed. ``average`` as in
+    :func:`delta_norms`.
+    """
+    from .network import Network
+
+    sizes = [int(width)] * int(L) + [int(n_out)]
+    net = Network.random(sizes, activation, seed=seed, init=init)
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((int(m), sizes[0]))
+    y = rng.uniform(0.0, 1.0, size=(int(m), sizes[-1]))
+    return delta_norms(net, x, y, loss=loss, average=average)
