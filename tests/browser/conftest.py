@@ -64,6 +64,19 @@ RUN_ALL_TIMEOUT = 300_000  # ms, for a whole notebook to execute in the browser
 # fails test_no_errors_after_run_all. Each entry: (regex, why it is harmless).
 IGNORED_CONSOLE_ERRORS: list[tuple[str, str]] = []
 
+# Measurements that tests report (never assert); printed at the end of the run.
+RESULTS: dict[str, str] = {}
+_SESSION_T0 = time.monotonic()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not RESULTS:
+        return
+    terminalreporter.write_sep("-", "browser tests: measurements")
+    RESULTS["whole browser test run"] = f"{time.monotonic() - _SESSION_T0:.1f} s"
+    for name, value in RESULTS.items():
+        terminalreporter.write_line(f"{name}: {value}")
+
 
 def chromium_path() -> str | None:
     return shutil.which("chromium")
@@ -117,7 +130,11 @@ class LabServer:
     def shutdown_kernels(self):
         """Delete every session (and with it its kernel): frees CPU and memory between notebooks."""
         for s in self.api("GET", "/api/sessions"):
-            self.api("DELETE", f"/api/sessions/{s['id']}")
+            try:
+                self.api("DELETE", f"/api/sessions/{s['id']}")
+            except urllib.error.HTTPError as e:
+                if e.code != 404:  # 404: already gone
+                    raise
 
     def log_tail(self, n=40) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
@@ -170,6 +187,7 @@ def lab_server(_chromium, tmp_path_factory):
                 pytest.fail(f"JupyterLab did not answer /api/status in {SERVER_START_TIMEOUT} s:\n"
                             f"{server.log_tail()}")
             time.sleep(0.25)
+        RESULTS["JupyterLab server start"] = f"{time.monotonic() - t0:.1f} s"
         yield server
     finally:
         proc.terminate()
@@ -316,6 +334,8 @@ def lab(lab_server, context):
     # (a notebook could also change because someone saved it meanwhile; the message says so)
     assert not changed, f"notebooks changed on disk during the browser tests (autosave?): {changed}"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    RESULTS["notebooks opened and run"] = (
+        f"{len(lab.timings)} in {time.monotonic() - t0:.1f} s; per notebook: {ARTIFACTS / 'timings.json'}")
     report = {"session_seconds": round(time.monotonic() - t0, 1),
               "notebooks": {k: {kk: round(vv, 2) for kk, vv in v.items()} for k, v in lab.timings.items()}}
     (ARTIFACTS / "timings.json").write_text(json.dumps(report, indent=2) + "\n")
