@@ -11,23 +11,45 @@ import statistics
 import time
 
 
-def numpy_threads():
-    """The number of threads numpy's BLAS (OpenBLAS) uses, read from the loaded library."""
+def _openblas(action):
+    """The loaded OpenBLAS's get_num_threads or set_num_threads function, or None."""
+    import numpy  # noqa: F401  (loads the library)
+
     try:
         with open("/proc/self/maps") as f:
             paths = {line.split()[-1] for line in f if "openblas" in line and "/" in line}
         for path in sorted(paths):
             lib = ctypes.CDLL(path)
-            for symbol in ("scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_",
-                           "openblas_get_num_threads"):
+            for symbol in (f"scipy_openblas_{action}_num_threads64_", f"openblas_{action}_num_threads64_",
+                           f"openblas_{action}_num_threads"):
                 if hasattr(lib, symbol):
-                    return int(getattr(lib, symbol)())
+                    return getattr(lib, symbol)
     except OSError:
         pass
+    return None
+
+
+def numpy_threads():
+    """The number of threads numpy's BLAS (OpenBLAS) uses, read from the loaded library."""
+    get = _openblas("get")
+    if get is not None:
+        return int(get())
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
         if os.environ.get(var, "").isdigit():
             return int(os.environ[var])
     return os.cpu_count() or 1
+
+
+def set_threads(n, torch=None):
+    """Make numpy's BLAS (and torch, if given) use n threads. Returns False if numpy's could not be set."""
+    if torch is not None:
+        torch.set_num_threads(n)
+    set_ = _openblas("set")
+    if set_ is None:
+        return False
+    set_.argtypes = [ctypes.c_int]
+    set_(n)
+    return numpy_threads() == n
 
 
 def _loops_for(fn, min_time):
