@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["draw_network", "plot_decision_boundary", "network_positions", "NetworkDiagram",
-           "DeltaBars", "plot_delta_norms", "plot_loss_curve", "short_number"]
+           "DeltaBars", "plot_delta_norms", "plot_loss_curve", "short_number", "sup"]
 
 
 def _sizes(net_or_sizes):
@@ -170,6 +170,14 @@ def plot_decision_boundary(ax, net, x, y=None, resolution=200, margin=0.5, cmap=
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     return cs
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-T", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᵀ")
+
+
+def sup(l):
+    """The layer superscript in Unicode: sup(2) -> '⁽²⁾' (plain text renders much faster than mathtext)."""
+    return "⁽" + str(l).translate(_SUPERSCRIPT) + "⁾"
 
 
 def short_number(v):
@@ -343,7 +351,7 @@ class DeltaBars:
         for side in ("top", "right", "bottom"):
             ax.spines[side].set_visible(False)
         ax.tick_params(labelsize=7, length=2, pad=1)
-        self.title = ax.set_title(f"{quantity}(l) of every layer computed so far, on one scale",
+        self.title = ax.set_title(f"{quantity}⁽ˡ⁾ of every layer computed so far, on one scale",
                                   fontsize=8, y=1.0)
         self.set_limit(1.0)
 
@@ -375,9 +383,9 @@ class DeltaBars:
                 rect.set_height(h)
                 rect.set_facecolor(c)
             note.set_visible(v is None)
-            text = f"{self.quantity}({l})"
+            text = f"{self.quantity}{sup(l)}"
             if v is not None:
-                text += f"  |{self.quantity}|={short_number(np.linalg.norm(v))}"
+                text += f"   ‖{self.quantity}‖ = {short_number(np.linalg.norm(v))}"
             label.set_text(text)
             is_current = l == current
             label.set_color("tab:orange" if is_current else "black")

@@ -78,7 +78,7 @@ class Step:
         return self.delta_known is not None and l >= self.delta_known
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Equation:
     """The substituted equation for one neuron at one step.
 
@@ -107,6 +107,12 @@ class Equation:
 
     def __str__(self):
         return "\n".join(list(self.lines) + ([self.note] if self.note else []))
+
+    __repr__ = __str__
+
+    def _repr_latex_(self):
+        """Typeset in a notebook (also in static copies: GitHub, nbviewer)."""
+        return r"$$\begin{gathered}" + r" \\ ".join(self.lines) + r"\end{gathered}$$"
 
 
 @dataclass(frozen=True)

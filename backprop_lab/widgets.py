@@ -25,7 +25,8 @@ from matplotlib.figure import Figure
 
 from .gradcheck import gradient_check
 from .network import Network, cost, forward, train
-from .plotting import DeltaBars, NetworkDiagram, plot_decision_boundary, plot_delta_norms, plot_loss_curve
+from .plotting import (DeltaBars, NetworkDiagram, plot_decision_boundary, plot_delta_norms, plot_loss_curve,
+                       sup)
 from .stepper import DeltaSteps, depth_profile
 
 __all__ = ["DeltaStepper", "TrainingPanel", "TrainingRun", "run_training", "VanishingGradientPanel",
@@ -123,6 +124,12 @@ class BlitRenderer:
             self._sprites[key] = sprite
         return sprite
 
+    def warm(self):
+        """Render the texts on show into the cache, without making a picture."""
+        for t in self.texts():
+            if t.get_visible() and t.get_text():
+                self._sprite(t)
+
     def png(self):
         artists, texts = list(self.dynamic()), list(self.texts())
         if self.background is None:
@@ -148,20 +155,23 @@ class BlitRenderer:
 
 
 def _picture_title(model, k, ex):
-    """What the picture of step k shows, in a few words (also for the static PNG)."""
+    """What the picture of step k shows, in a few words (plain Unicode: fast to draw; also the static PNG's title)."""
     s, L = model[k], model.L
     if s.kind == "input":
-        return "the input a(0) = x"
+        return "the input a⁽⁰⁾ = x"
     if s.kind == "forward":
-        return f"forward pass, a({s.l}) = g(z({s.l})); neurons a, edges W"
+        return f"forward: a{sup(s.l)} = g(z{sup(s.l)}); neurons a, edges W"
     if s.kind == "cost":
         c = model.C if ex is None else model.c[ex]
         return f"the cost, {'C' if ex is None else 'c'} = {c:.3g}; neurons a, edges W"
     if s.kind == "delta" and s.l == L:
-        return f"output delta δ({L}) = dc/dz({L}); neurons δ"
+        return f"output delta δ{sup(L)} = ∂c/∂z{sup(L)}; neurons δ"
     if s.kind == "delta":
-        return f"δ({s.l}) = (δ({s.l + 1}) W({s.l + 1})T) * g'(z({s.l})); neurons δ, edges δ_k W_jk"
-    return "gradients; neurons dC/db, edges dC/dW" if ex is None else "gradients; neurons dc/db = δ, edges dc/dW = a δ"
+        l = s.l
+        return f"δ{sup(l)} = (δ{sup(l + 1)} W{sup(l + 1)}ᵀ) ⊙ g′(z{sup(l)}); neurons δ, edges δₖ Wⱼₖ"
+    if ex is None:
+        return "gradients; neurons ∂C/∂b, edges ∂C/∂W"
+    return "gradients; neurons ∂c/∂b = δ, edges ∂c/∂W = a δ"
 
 
 def _figure(width, height, dpi):
@@ -181,6 +191,8 @@ class DeltaStepper(widgets.VBox):
     x : (m, n_0) or (n_0,). y : (m, n_L) or (n_L,). loss : a name from ``bl.LOSSES``.
     example : the example shown first (0..m-1), or None for the batch mean.
     neuron : (l, j) to select a neuron instead of following the step's layer.
+    prewarm : render every step's texts once while the widget is built (see :meth:`prewarm`), so
+        that the first pass through the steps is as fast as later ones.
 
     The steps are those of :class:`backprop_lab.stepper.DeltaSteps` (``self.model``):
     the input, a^(1)..a^(L), the cost, delta^(L)..delta^(1), the gradients.
@@ -188,13 +200,14 @@ class DeltaStepper(widgets.VBox):
     API: ``next()``, ``previous()``, ``reset()``; ``step`` (int, settable), ``layer`` (the l whose
     delta is on show, or None outside the backward pass), ``done`` (True at the last step),
     ``figure`` (the matplotlib Figure on show), ``select(l, j)``, ``example`` (settable; None is
-    the batch mean), ``check(l, guess)`` (feedback on a predicted delta^(l)), ``equation_latex``.
+    the batch mean), ``check(l, guess)`` (feedback on a predicted delta^(l)), ``current_equation``
+    (an Equation, typeset when displayed), ``equation_latex``, ``current`` (the Step), ``last``.
     Controls: ``prev_button``, ``next_button``, ``reset_button``, ``play``, ``slider`` (linked
     in the kernel), ``layer_select``, ``index_select``, ``mode``, ``example_select``; views:
     ``status`` (Label), ``equation`` (HTMLMath), ``out`` (Output with the PNG).
     """
 
-    def __init__(self, net, x, y, loss="mse", example=0, neuron=None, interval=1500, dpi=80):
+    def __init__(self, net, x, y, loss="mse", example=0, neuron=None, interval=1500, dpi=80, prewarm=True):
         model = DeltaSteps(net, x, y, loss)  # the core's ValueError for bad shapes
         if max(model.sizes) > MAX_NEURONS:
             raise ValueError(
@@ -266,6 +279,8 @@ class DeltaStepper(widgets.VBox):
         buttons = widgets.HBox([self.prev_button, self.next_button, self.reset_button, self.play, self.slider])
         chooser = widgets.HBox([self.layer_select, self.index_select, self.mode, self.example_select])
         super().__init__(children=[self.status, buttons, chooser, self.equation, self.out])
+        if prewarm:
+            self.prewarm()
         self._render()
 
     # --- the API --------------------------------------------------------------------------------
@@ -365,6 +380,11 @@ class DeltaStepper(widgets.VBox):
             self._render()
 
     @property
+    def current_equation(self):
+        """The :class:`backprop_lab.stepper.Equation` on show (typesets itself in a notebook)."""
+        return self._equation
+
+    @property
     def equation_latex(self):
         """The equation on show, as LaTeX lines joined by ' \\\\ '."""
         return self._equation.latex
@@ -375,6 +395,21 @@ class DeltaStepper(widgets.VBox):
         example : the example the guess is for; by default the one on show (None: batch mean).
         """
         return self.model.check(l, guess, self.example if example == "shown" else example)
+
+    def prewarm(self):
+        """Render the texts of every step, for the example on show, into the picture cache.
+
+        Drawing text is most of the cost of a first visit to a step; doing it here, once, makes
+        every Next as fast as a revisit. Changing the example or the selected neuron later still
+        works, at first-visit speed for the new texts. Leaves the picture as it was.
+        """
+        ex = self.example
+        for k in range(len(self.model)):
+            l = self.model.follow_layer(k) if self.layer_select.value == FOLLOW else self.layer_select.value
+            self._draw(k, ex, l, min(self.index_select.value, self.model.sizes[l] - 1))
+            self._blitter.warm()
+        l, j = self.selected
+        self._draw(self.step, ex, l, j)
 
     def render_png(self):
         """The current picture as PNG bytes (only what changes is redrawn)."""
