@@ -1,0 +1,75 @@
+"""The exercise masters (notebooks/exercises/source/) are well-formed nbgrader notebooks.
+
+Their outputs are checked by strict nbval (`make test-notebooks`); the student versions by
+tests/check_exercise_notebooks.py (`make test-exercises`). This file needs neither nbgrader nor
+a kernel: it reads the masters' JSON.
+"""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+SOURCE = Path(__file__).resolve().parent.parent / "notebooks" / "exercises" / "source"
+MASTERS = sorted(SOURCE.glob("*.ipynb"))
+NAMES = ["E1_output_delta.ipynb", "E2_hidden_delta.ipynb", "E3_weight_bias_gradients.ipynb",
+         "E4_full_backward.ipynb", "E5_spot_the_mistake.ipynb", "E6_derivation_self_check.ipynb"]
+
+
+def test_the_six_masters_exist():
+    assert [m.name for m in MASTERS] == NAMES
+
+
+@pytest.mark.parametrize("path", MASTERS, ids=[m.stem for m in MASTERS])
+def test_master_has_nbgrader_metadata_and_is_executed(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"] == {"display_name": "Python 3", "language": "python", "name": "python3"}
+    assert "backprop_lab" not in nb.metadata, "masters are executed; only student versions are unexecuted"
+    ids, points, solutions = [], 0, 0
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader")
+        has_marker = "BEGIN SOLUTION" in cell.source
+        if has_marker:
+            assert meta and meta["solution"], f"solution region outside a solution cell: {cell.source[:60]}"
+            assert cell.source.count("### BEGIN SOLUTION") == cell.source.count("### END SOLUTION") == 1
+        if "BEGIN HIDDEN TESTS" in cell.source:
+            assert meta and meta["grade"] and meta["locked"]
+        if cell.cell_type == "code":
+            assert cell.execution_count is not None, "masters are committed executed"
+            assert not any(o.output_type == "error" for o in cell.outputs)
+        if not meta:
+            continue
+        assert meta["schema_version"] == 3 and meta["grade_id"]
+        ids.append(meta["grade_id"])
+        if meta["solution"]:
+            solutions += 1
+            assert has_marker and not meta["grade"] and not meta["locked"]
+        if meta["grade"]:
+            assert meta["locked"] and meta["points"] > 0
+            points += meta["points"]
+            # the visible part of a graded cell runs a check and shows its result; the assert that
+            # makes nbgrader's autograder give 0 points is a hidden test (removed for students)
+            assert re.search(r"^result = ex\.check_\w+\(", cell.source, re.M)
+            assert "assert result.passed" in cell.source.split("### BEGIN HIDDEN TESTS")[1]
+            text = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
+            assert ": passed" in text, f"{meta['grade_id']}: the master's own solution does not pass"
+    assert len(ids) == len(set(ids)), "grade_id must be unique within a notebook"
+    assert solutions >= 1 and points >= 1
+
+
+DERIVATION = {"01_forward_pass.ipynb", "02_output_delta.ipynb", "03_backward_recursion.ipynb",
+              "04_weight_bias_gradients.ipynb"}
+
+
+def test_links_to_the_derivation_notebooks_are_relative_to_the_student_versions():
+    """The student versions live in notebooks/exercises/, the derivation notebooks in notebooks/."""
+    found = 0
+    for path in MASTERS:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            for target in re.findall(r"\]\(([^)#]+\.ipynb)", cell.source):
+                assert target.startswith("../") and target[3:] in DERIVATION, target
+                found += 1
+    assert found >= len(MASTERS)
