@@ -481,8 +481,9 @@ class TrainingRun:
 
     def summary(self):
         """One line: gradient check, cost before and after, accuracy."""
-        return (f"gradient check {'passed' if self.check.passed else 'FAILED'} "
-                f"(max relative error {self.check.max_error:.0e}); "
+        verdict = (f"passed (every relative error < {self.check.tol:g})" if self.check.passed
+                   else f"FAILED (max relative error {self.check.max_error:.1e})")
+        return (f"gradient check {verdict}; "
                 f"C: {self.history[0]:.3f} -> {self.history[-1]:.3f} in {len(self.history) - 1} epochs; "
                 f"training accuracy {self.accuracy:.0%}")
 
