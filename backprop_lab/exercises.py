@@ -407,13 +407,25 @@ def _fname(fn):
     return getattr(fn, "__name__", "your function")
 
 
-def _not_implemented(spec, fn):
+def _stub_text(fn, error, todo="Replace `raise NotImplementedError()` with your code and run this "
+                                  "cell again."):
+    """'not implemented yet: ...', naming the function that still holds the stub.
+
+    If ``fn`` calls another of the student's functions that is still a stub (E6's stages reuse
+    the earlier ones), that function is named instead of ``fn``.
+    """
     name = _fname(fn)
-    return CheckResult(
-        spec.name, "not_implemented",
-        f"not implemented yet: `{name}` still raises NotImplementedError. Replace "
-        f"`raise NotImplementedError()` with your code and run this cell again.",
-        equation=spec.equation, revisit=[spec.home])
+    frames = traceback.extract_tb(error.__traceback__) if error is not None else []
+    own = [f for f in frames if not os.path.abspath(f.filename).startswith((_PACKAGE_DIR, _NUMPY_DIR))]
+    if own and own[-1].name not in (name, "<lambda>", "<module>"):
+        return (f"not implemented yet: `{name}` calls `{own[-1].name}`, which still raises "
+                f"NotImplementedError. Write `{own[-1].name}` first.")
+    return f"not implemented yet: `{name}` still raises NotImplementedError. {todo}"
+
+
+def _not_implemented(spec, fn, error=None):
+    return CheckResult(spec.name, "not_implemented", _stub_text(fn, error),
+                       equation=spec.equation, revisit=[spec.home])
 
 
 def _raised_result(spec, fn, probe, outcome, note=""):
@@ -438,7 +450,7 @@ def _classify(spec, fn, probes, candidates):
         for probe in probes:
             out = _call(fn, probe.args(), _as_answer_array)
             if out.kind == "not_implemented":
-                return _not_implemented(spec, fn)
+                return _not_implemented(spec, fn, out.error)
             student.append(out)
     right = candidates[0]
     assert right.mistake is None
@@ -1021,12 +1033,7 @@ def check_backward(fn):
     for p in probes:
         out = _backward_outcome(fn, p)
         if out.kind == "not_implemented":
-            name = _fname(fn)
-            return _backward_result(
-                "not_implemented",
-                f"not implemented yet: `{name}` still raises NotImplementedError. Replace "
-                f"`raise NotImplementedError()` with your code and run this cell again.",
-                revisit=[_BACKWARD_HOME])
+            return _backward_result("not_implemented", _stub_text(fn, out.error), revisit=[_BACKWARD_HOME])
         student.append(out)
     outs = {id(c): [_backward_outcome(c.fn, p) for p in probes] for c in _BACKWARD_CANDIDATES}
     right = outs[id(_BACKWARD_CANDIDATES[0])]
@@ -1147,9 +1154,7 @@ def check_backward_numerically(fn, net, x, y, eps=1e-5, tol=1e-7):
     home = [(NB04, "The whole algorithm")]
     out = _backward_outcome(fn, _NetProbe("", net, np.asarray(x, float), np.asarray(y, float), False))
     if out.kind == "not_implemented":
-        return CheckResult(name, "not_implemented",
-                           f"not implemented yet: `{_fname(fn)}` still "
-                           f"raises NotImplementedError.", revisit=home)
+        return CheckResult(name, "not_implemented", _stub_text(fn, out.error), revisit=home)
     if out.kind in ("raised", "bad_return"):
         what = _describe_exception(out.error) if out.kind == "raised" else str(out.error)
         return CheckResult(name, "error", f"`{_fname(fn)}` {'raised ' if out.kind == 'raised' else ''}"
@@ -1385,9 +1390,9 @@ def check_answer(qid, fn):
     out = _call(fn, (), lambda v: _letters(v, q.multiple))
     if out.kind == "not_implemented":
         return CheckResult(name, "not_implemented",
-                           f"not implemented yet: `{_fname(fn)}` still "
-                           f"raises NotImplementedError. Replace it with `return` and your "
-                           f"{'letters' if q.multiple else 'letter'}.", revisit=[q.section])
+                           _stub_text(fn, out.error, f"Replace it with `return` and your "
+                                      f"{'letters' if q.multiple else 'letter'}."),
+                           revisit=[q.section])
     if out.kind == "raised":
         return CheckResult(name, "error", f"your function raised {_describe_exception(out.error)}.",
                            revisit=[q.section])
@@ -1617,8 +1622,7 @@ def check_by_hand(stage, fn, earlier=()):
     out = _read_steps(fn, stage)
     if out.kind == "not_implemented":
         return CheckResult(name, "not_implemented",
-                           f"not implemented yet: `{_fname(fn)}` still "
-                           f"raises NotImplementedError. Fill in the values of {', '.join(steps)}.",
+                           _stub_text(fn, out.error, f"Fill in the values of {', '.join(steps)}."),
                            revisit=home)
     if out.kind in ("raised", "bad_return"):
         what = f"raised {_describe_exception(out.error)}" if out.kind == "raised" else str(out.error)

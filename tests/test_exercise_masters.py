@@ -52,6 +52,9 @@ def test_master_has_nbgrader_metadata_and_is_executed(path):
             # the visible part of a graded cell runs a check and shows its result; the assert that
             # makes nbgrader's autograder give 0 points is a hidden test (removed for students)
             assert re.search(r"^result = ex\.check_\w+\(", cell.source, re.M)
+            # display(), not a trailing expression: nbgrader would try to read an execute_result
+            # as a partial-credit number (and warns that it may treat it as an error one day)
+            assert "\ndisplay(result)\n" in cell.source
             assert "assert result.passed" in cell.source.split("### BEGIN HIDDEN TESTS")[1]
             text = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
             assert ": passed" in text, f"{meta['grade_id']}: the master's own solution does not pass"

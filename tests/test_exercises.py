@@ -872,3 +872,17 @@ def test_by_hand_candidates_are_told_apart_beyond_the_rounding_tolerance():
                     continue  # two ways of writing the same thing
                 if values[i].shape == values[j].shape:
                     assert not ex._by_hand_close(values[i], values[j]), (step, cands[i][1], cands[j][1])
+
+
+def test_by_hand_stage_that_calls_an_unfinished_earlier_stage_names_it():
+    def forward_by_hand():
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    def output_delta_by_hand():
+        a2 = forward_by_hand()["a2"]
+        return {"dc_da2": a2}
+
+    result = ex.check_by_hand("output_delta", output_delta_by_hand, earlier=[forward_by_hand])
+    assert result.status == "not_implemented"
+    assert "`output_delta_by_hand` calls `forward_by_hand`, which still raises" in result.message
