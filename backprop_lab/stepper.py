@@ -718,15 +718,16 @@ def depth_profile(activation, init="xavier", L=8, width=30, m=64, n_out=1, loss=
     """||delta^(l)|| for l = 1..L of a fresh random network, at initialisation: shape (L,).
 
     The network has sizes [width] * L + [n_out] (n_0 = width inputs, L - 1 hidden layers of
-    ``width``), the same ``activation`` in every layer, weights from
-    ``Network.random(..., init=init, seed=seed)``. The data are m random inputs x ~ N(0, 1)
-    and targets y uniform in [0, 1], drawn with the same seed. ``average`` as in
+    ``width``), ``activation`` in the hidden layers 1..L-1 and a linear (identity) output, so
+    that delta^(L) = a - y for the mse cost and every factor g' comes from a hidden layer.
+    Weights from ``Network.random(..., init=init, seed=seed)``. The data are m random inputs
+    x ~ N(0, 1) and targets y uniform in [0, 1], drawn with the same seed. ``average`` as in
     :func:`delta_norms`.
     """
     from .network import Network
 
     sizes = [int(width)] * int(L) + [int(n_out)]
-    net = Network.random(sizes, activation, seed=seed, init=init)
+    net = Network.random(sizes, [activation] * (int(L) - 1) + ["identity"], seed=seed, init=init)
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((int(m), sizes[0]))
     y = rng.uniform(0.0, 1.0, size=(int(m), sizes[-1]))
