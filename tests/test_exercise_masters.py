@@ -76,3 +76,13 @@ def test_links_to_the_derivation_notebooks_are_relative_to_the_student_versions(
                 assert target.startswith("../") and target[3:] in DERIVATION, target
                 found += 1
     assert found >= len(MASTERS)
+
+
+def test_the_instructor_guide_lists_every_catalogued_mistake_and_every_exercise():
+    from backprop_lab.exercises import MISTAKES
+
+    guide = (SOURCE.parent / "README.md").read_text(encoding="utf-8")
+    for mistake in MISTAKES:
+        assert f"| `{mistake}` |" in guide, f"README.md's catalogue lacks {mistake}"
+    for name in NAMES:
+        assert name.split("_")[0] in guide
