@@ -10,6 +10,7 @@ For each notebooks/**/*.ipynb:
 Strict nbval (make test-notebooks) then checks that the stored outputs are reproduced.
 """
 
+import html
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -35,7 +36,8 @@ def is_student_version(nb):
 
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
-_MD_LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# a link destination may hold balanced parentheses, as in #Common-mistake:-g(z)-instead-of-g'(z)
+_MD_LINK = re.compile(r"\[[^\]]*\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _HTML_LINK = re.compile(r"""<a\s[^>]*href\s*=\s*["']([^"']+)["']""", re.I)
 _REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", re.M)
@@ -45,7 +47,8 @@ _HTML_ANCHOR = re.compile(r"""<a\s[^>]*(?:id|name)\s*=\s*["']([^"']+)["']""", re
 def markdown_links(source):
     """Every link target in a Markdown text, code blocks and code spans left out."""
     text = _CODE_SPAN.sub("", _FENCE.sub("", source))
-    return _MD_LINK.findall(text) + _HTML_LINK.findall(text) + _REF_DEF.findall(text)
+    html_links = [html.unescape(t) for t in _HTML_LINK.findall(text)]
+    return _MD_LINK.findall(text) + html_links + _REF_DEF.findall(text)
 
 
 def local_file_target(target):
@@ -81,12 +84,14 @@ def test_link_parser_on_examples():
     # a self-check of the parser, so that a link test that finds nothing cannot pass by accident
     src = ("See [03](03_backward_recursion.ipynb#Common-mistake:-the-missing-transpose), "
            "[web](https://example.org/x.ipynb), [here](#top), `[code](not_a_link.ipynb)`, "
-           "<a href='exercises/README.md'>ex</a> and [sp](my%20file.md).\n"
+           "<a href='exercises/README.md'>ex</a> and [sp](my%20file.md), "
+           "[02](02_output_delta.ipynb#Common-mistake:-g(z)-instead-of-g'(z)).\n"
            "```\n[fenced](nope.md)\n```\n[ref]: ../README.md\n")
     targets = [local_file_target(t) for t in markdown_links(src)]
     assert [t for t in targets if t] == [
         ("03_backward_recursion.ipynb", "Common-mistake:-the-missing-transpose"),
-        ("my file.md", ""), ("exercises/README.md", ""), ("../README.md", "")]
+        ("my file.md", ""), ("02_output_delta.ipynb", "Common-mistake:-g(z)-instead-of-g'(z)"),
+        ("exercises/README.md", ""), ("../README.md", "")]
     assert "Common-mistake:-the-missing-transpose" in _slug_forms("Common mistake: the missing transpose")
 
 
