@@ -240,11 +240,12 @@ class DeltaStepper(widgets.VBox):
                                                    style={"description_width": "30px"})
         self.mode = widgets.ToggleButtons(options=["one example", "batch mean"],
                                           value="batch mean" if example is None and m > 1 else "one example",
-                                          disabled=m == 1, style={"button_width": "95px"})
+                                          disabled=m == 1, style={"button_width": "105px"},
+                                          tooltips=["the numbers of one example", "their mean over the batch"])
         self.example_select = widgets.BoundedIntText(value=0 if example is None else example, min=0,
                                                      max=m - 1, description="example",
-                                                     disabled=m == 1, layout=widgets.Layout(width="150px"),
-                                                     style={"description_width": "55px"})
+                                                     disabled=m == 1, layout=widgets.Layout(width="170px"),
+                                                     style={"description_width": "initial"})
         if example is not None:
             model._check_example(example)
         self.equation = widgets.HTMLMath(layout=widgets.Layout(min_height="110px"))
