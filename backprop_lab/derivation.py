@@ -463,17 +463,18 @@ def latex_matrix(arr, decimals=3, name=None):
     return f"{name} = {body}" if name else body
 
 
-def array_table(arr, row_label="i", col_label="j", decimals=3, row_names=None, col_names=None):
+def array_table(arr, row_label="i", col_label="j", decimals=3, start=1, row_names=None, col_names=None):
     """A 2-D array as a Markdown table with labelled rows and columns (for
-    ``IPython.display.Markdown``). Rows are named ``row_label = 0, 1, ...`` unless
-    ``row_names`` is given; likewise the columns."""
+    ``IPython.display.Markdown``). Rows are named ``row_label = start, start+1, ...`` (the
+    maths counts neurons from 1, so ``start=1`` by default) unless ``row_names`` is given;
+    likewise the columns. A 1-D array is shown as one row."""
     arr = np.asarray(arr, dtype=float)
     if arr.ndim == 1:
         arr = arr[None, :]
     if arr.ndim != 2:
         raise ValueError(f"array_table shows 1-D or 2-D arrays, got shape {arr.shape}")
-    rn = row_names or [f"{row_label} = {r}" for r in range(arr.shape[0])]
-    cn = col_names or [f"{col_label} = {c}" for c in range(arr.shape[1])]
+    rn = row_names or [f"{row_label} = {r + start}" for r in range(arr.shape[0])]
+    cn = col_names or [f"{col_label} = {c + start}" for c in range(arr.shape[1])]
     if len(rn) != arr.shape[0] or len(cn) != arr.shape[1]:
         raise ValueError(f"got {len(rn)} row names and {len(cn)} column names for an array of shape {arr.shape}")
     lines = ["| | " + " | ".join(cn) + " |", "|---|" + "---|" * arr.shape[1]]

@@ -298,8 +298,9 @@ def test_latex_matrix_and_array_table():
     assert bd.latex_matrix([[1, -0.0001], [2.5, 3]], decimals=2) == \
         r"\begin{pmatrix} 1.00 & 0.00 \\ 2.50 & 3.00 \end{pmatrix}"
     assert bd.latex_matrix([1, 2], decimals=0, name="a") == r"a = \begin{pmatrix} 1 & 2 \end{pmatrix}"
-    table = bd.array_table(np.array([[1.0, 2.0]]), decimals=1)
-    assert table.splitlines() == ["| | j = 0 | j = 1 |", "|---|---|---|", "| **i = 0** | 1.0 | 2.0 |"]
+    table = bd.array_table(np.array([[1.0, 2.0]]), decimals=1)      # labels count from 1, as the maths
+    assert table.splitlines() == ["| | j = 1 | j = 2 |", "|---|---|---|", "| **i = 1** | 1.0 | 2.0 |"]
+    assert bd.array_table([3.0], start=0, row_label="x", col_label="k").splitlines()[0] == "| | k = 0 |"
     with pytest.raises(ValueError, match="2 column names"):
         bd.array_table(np.ones((1, 3)), col_names=["a", "b"])
 
