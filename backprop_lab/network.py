@@ -226,7 +226,8 @@ def _check_network(net):
 def _as_input(net, x):
     """Validate x against the network; return it as a (m, n_0) array of net.dtype."""
     x = as_numeric(x, "x")
-    n0, W1 = net.W[1].shape[0], net.W[1]
+    W1 = net.W[1]
+    n0 = W1.shape[0]
     if x.ndim not in (1, 2):
         raise ValueError(
             f"x must be one example of shape (n_0,) = ({n0},), or a batch of shape (m, n_0) = "
@@ -242,7 +243,8 @@ def _as_input(net, x):
         raise ValueError(f"x has shape {x.shape}: the batch holds no examples")
     check_finite(x, "x")
     single = x.ndim == 1
-    return np.asarray(x, dtype=net.dtype).reshape(1, n0) if single else np.asarray(x, dtype=net.dtype), single
+    x = np.asarray(x, dtype=W1.dtype)  # W1.dtype is net.dtype
+    return (x.reshape(1, n0) if single else x), single
 
 
 def _as_target(y, shape, dtype, loss):
