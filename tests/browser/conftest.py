@@ -218,11 +218,12 @@ def context(browser):
 
 @dataclass
 class OpenNotebook:
-    """A notebook open in its own JupyterLab page, and what has been seen on that page."""
+    """A notebook open in JupyterLab, and what has been seen while it was open."""
 
     path: str  # relative to the repo root, with forward slashes
     page: object
     load_seconds: float
+    digest: str  # of the file when it was opened: the tests must never write it
     select_kernel_dialog: bool = False
     page_errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
@@ -234,20 +235,84 @@ class OpenNotebook:
                 if not any(re.search(rx, m) for rx, _ in IGNORED_CONSOLE_ERRORS)]
 
 
+def _digest(path: str) -> str:
+    return hashlib.sha256((REPO / path).read_bytes()).hexdigest()
+
+
 class Lab:
-    """Opens notebooks in the shared browser context, one at a time, each with a fresh kernel."""
+    """JupyterLab in one page of the shared browser context; notebooks are opened one at a time,
+    each with a fresh kernel.
+
+    The first notebook is opened by URL (a full page load, ~10 s here); the next ones through
+    File > Open from Path..., as a student would, in the page that is already loaded (~1 s plus
+    the kernel start). The previous notebook's tab is closed first, discarding the browser-side
+    changes (never saving), and its kernel is shut down.
+    """
 
     def __init__(self, server: LabServer, context):
         self.server = server
         self.context = context
+        self.page = None
         self.current: OpenNotebook | None = None
         self.timings: dict[str, dict[str, float]] = {}
+        self.changed_on_disk: list[str] = []
+
+    def _on_page_error(self, exc):
+        if self.current is not None:
+            self.current.page_errors.append(str(exc))
+
+    def _on_console(self, msg):
+        if msg.type == "error" and self.current is not None:
+            self.current.console_errors.append(msg.text)
 
     def close(self):
-        if self.current is not None:
-            self.current.page.close()
-            self.current = None
+        """Close the current notebook's tab without saving, and shut its kernel down."""
+        nb, self.current = self.current, None
+        if nb is not None:
+            try:
+                tab = self.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.jp-mod-current")
+                tab.locator(".lm-TabBar-tabCloseIcon").click(timeout=10_000)
+                discard = self.page.locator(".jp-Dialog").get_by_role("button", name="Discard")
+                try:  # JupyterLab marks a notebook modified once it has run: never save it
+                    discard.click(timeout=3_000)
+                except Exception:
+                    pass
+                self.page.locator(".jp-NotebookPanel").wait_for(state="detached", timeout=10_000)
+            except Exception:
+                # a test left the page in a state we cannot read: start over with a fresh page
+                self.page.close()
+                self.page = None
+            if _digest(nb.path) != nb.digest:
+                self.changed_on_disk.append(nb.path)
         self.server.shutdown_kernels()
+
+    def quit(self):
+        self.close()
+        if self.page is not None:
+            self.page.close()
+            self.page = None
+
+    @staticmethod
+    def _failure_screenshot(page, path) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shot = ARTIFACTS / f"failure-{Path(path).stem}.png"
+        page.screenshot(path=str(shot))
+        return shot
+
+    def _open_in_page(self, path: str):
+        if self.page is None:
+            self.page = page = self.context.new_page()
+            page.on("pageerror", self._on_page_error)
+            page.on("console", self._on_console)
+            # ?reset: start from an empty workspace, so no earlier notebook is restored (and started)
+            page.goto(f"{self.server.url}/lab/tree/{path}?reset&token={self.server.token}")
+        else:
+            page = self.page
+            page.get_by_role("menuitem", name="File", exact=True).click()
+            page.get_by_role("menuitem", name=re.compile(r"^Open from Path")).click()
+            dialog = page.locator(".jp-Dialog", has_text="Open Path")
+            dialog.locator("input").fill(path)
+            dialog.get_by_role("button", name="Open", exact=True).click()
 
     def open(self, path: str) -> OpenNotebook:
         """Open ``path`` (or return it if it is already open) and wait until its kernel is idle,
@@ -255,31 +320,32 @@ class Lab:
         if self.current is not None and self.current.path == path:
             return self.current
         self.close()
-        page = self.context.new_page()
-        nb = OpenNotebook(path=path, page=page, load_seconds=0.0)
-        page.on("pageerror", lambda exc: nb.page_errors.append(str(exc)))
-        page.on("console", lambda msg: msg.type == "error" and nb.console_errors.append(msg.text))
         t0 = time.monotonic()
-        # ?reset: start from an empty workspace, so no earlier notebook is restored (and started)
-        page.goto(f"{self.server.url}/lab/tree/{path}?reset&token={self.server.token}")
-        panel = page.locator(".jp-NotebookPanel")
-        panel.first.wait_for(state="visible", timeout=60_000)
+        nb = OpenNotebook(path=path, page=None, load_seconds=0.0, digest=_digest(path))
+        self.current = nb
+        self._open_in_page(path)
+        page = nb.page = self.page
+        try:
+            page.locator(".jp-NotebookPanel").wait_for(state="visible", timeout=60_000)
+        except Exception as e:
+            raise AssertionError(f"{path}: no notebook panel after 60 s; page: "
+                                 f"{self._failure_screenshot(page, path)}") from e
         dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
-        idle = page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"\|\s*Idle"))
+        idle = page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"^(?!No Kernel).*\|\s*Idle"))
         deadline = time.monotonic() + KERNEL_IDLE_TIMEOUT / 1000
         while time.monotonic() < deadline:
             if dialog.count():
                 nb.select_kernel_dialog = True
+                page.keyboard.press("Escape")  # dismiss it, so the next notebook can be opened
                 break
             if idle.count():
                 break
             page.wait_for_timeout(100)
         else:
             raise AssertionError(f"{path}: kernel not idle after {KERNEL_IDLE_TIMEOUT} ms; "
-                                 f"status bar: {page.locator('.jp-StatusBar-Widget').inner_text()!r}")
+                                 f"page: {self._failure_screenshot(page, path)}")
         nb.load_seconds = time.monotonic() - t0
         self.timings.setdefault(path, {})["open_s"] = nb.load_seconds
-        self.current = nb
         return nb
 
     def run_all(self, path: str) -> OpenNotebook:
@@ -318,31 +384,18 @@ class Lab:
         return nb
 
 
-def _notebook_digests() -> dict[str, str]:
-    return {str(p.relative_to(REPO)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted((REPO / "notebooks").rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts}
-
-
 @pytest.fixture(scope="session")
 def lab(lab_server, context):
     t0 = time.monotonic()
-    before = _notebook_digests()
     lab = Lab(lab_server, context)
     yield lab
-    lab.close()
-    changed = [p for p, d in _notebook_digests().items() if p in before and before[p] != d]
-    # (a notebook could also change because someone saved it meanwhile; the message says so)
-    assert not changed, f"notebooks changed on disk during the browser tests (autosave?): {changed}"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    lab.quit()
     RESULTS["notebooks opened and run"] = (
         f"{len(lab.timings)} in {time.monotonic() - t0:.1f} s; per notebook: {ARTIFACTS / 'timings.json'}")
     report = {"session_seconds": round(time.monotonic() - t0, 1),
               "notebooks": {k: {kk: round(vv, 2) for kk, vv in v.items()} for k, v in lab.timings.items()}}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "timings.json").write_text(json.dumps(report, indent=2) + "\n")
-
-
-def scroll_through(page):
-    """Scroll every cell into view once (JupyterLab may render off-screen cells lazily)."""
-    cells = page.locator(".jp-NotebookPanel .jp-Cell")
-    for i in range(cells.count()):
-        cells.nth(i).scroll_into_view_if_needed()
+    # (someone re-executing a notebook in this checkout during the run would also show up here)
+    assert not lab.changed_on_disk, (
+        f"notebooks changed on disk while open in the browser (autosave?): {lab.changed_on_disk}")

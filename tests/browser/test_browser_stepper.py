@@ -58,7 +58,7 @@ def stepper_root(page):
 
 
 def status_of(root):
-    label = root.locator(".widget-label", has_text=STATUS).first.inner_text()
+    label = root.locator(".widget-label", has_text=STATUS).first.text_content()
     k, n = map(int, STATUS.search(label).groups())
     return k, n, label
 
