@@ -418,8 +418,8 @@ def plot_delta_norms(ax, norms, label=None, layers=None, reference=None, **kwarg
     (line,) = ax.semilogy(layers, norms, label=label, **kwargs)
     if reference is not None:
         guide = norms[-1] * float(reference) ** (layers[-1] - layers)
-        ax.semilogy(layers, guide, ls="--", color=line.get_color(), alpha=0.5, lw=1,
-                    label=f"x{reference:g} per layer" if label is None else None)
+        ax.semilogy(layers, guide, ls="--", color=line.get_color(), alpha=0.6, lw=1,
+                    label=f"×{reference:g} per layer" + (f" ({label})" if label else ""))
     ax.set_xlabel("layer $l$ (the backward pass runs right to left)")
     ax.set_ylabel(r"$\|\delta^{(l)}\|$")
     ax.set_xticks(layers)

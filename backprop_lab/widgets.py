@@ -201,7 +201,8 @@ class DeltaStepper(widgets.VBox):
     delta is on show, or None outside the backward pass), ``done`` (True at the last step),
     ``figure`` (the matplotlib Figure on show), ``select(l, j)``, ``example`` (settable; None is
     the batch mean), ``check(l, guess)`` (feedback on a predicted delta^(l)), ``current_equation``
-    (an Equation, typeset when displayed), ``equation_latex``, ``current`` (the Step), ``last``.
+    (an Equation, typeset when displayed), ``equation_latex``, ``current`` (the Step), ``last``,
+    ``picture()`` (the image on show, for ``display``), ``prewarm()``.
     Controls: ``prev_button``, ``next_button``, ``reset_button``, ``play``, ``slider`` (linked
     in the kernel), ``layer_select``, ``index_select``, ``mode``, ``example_select``; views:
     ``status`` (Label), ``equation`` (HTMLMath), ``out`` (Output with the PNG).
@@ -412,6 +413,13 @@ class DeltaStepper(widgets.VBox):
         l, j = self.selected
         self._draw(self.step, ex, l, j)
 
+    def picture(self):
+        """The picture on show in the widget, as an ``IPython.display.Image`` (for static copies:
+        ``display(stepper.picture())`` shows exactly what the widget shows, without redrawing)."""
+        from IPython.display import Image
+
+        return Image(data=self._png, format="png")
+
     def render_png(self):
         """The current picture as PNG bytes (only what changes is redrawn)."""
         return self._blitter.png()
@@ -447,7 +455,8 @@ class DeltaStepper(widgets.VBox):
                   f"<span style='color:#555'>Derived in {file}, &ldquo;{section}&rdquo;.</span>")
         self.equation.value = eq.html(header)
         self._draw(k, ex, l, j)
-        show_png(self.out, self.render_png(), text=f"DeltaStepper figure, {model.status(k)}")
+        self._png = self.render_png()
+        show_png(self.out, self._png, text=f"DeltaStepper figure, {model.status(k)}")
 
     def _draw(self, k, ex, l, j):
         model, s = self.model, self.model[k]
@@ -528,7 +537,7 @@ class TrainingPanel(widgets.VBox):
 
     x : (m, 2); y : (m, 1) labels or (m, k) one-hot. The panel trains once when created.
     API: ``train()`` (what the Train button does), ``run`` (the last :class:`TrainingRun`),
-    ``net``, ``history``, ``figure`` (loss curve and decision boundary). Controls: ``lr``,
+    ``net``, ``history``, ``figure`` (loss curve and decision boundary), ``picture()``. Controls: ``lr``,
     ``hidden``, ``activation``, ``epochs``, ``train_button``; views: ``status``, ``out``.
     """
 
@@ -554,6 +563,7 @@ class TrainingPanel(widgets.VBox):
         self.out = widgets.Output()
         self.figure = _figure(9.0, 3.6, dpi)
         self.ax_loss, self.ax_boundary = self.figure.subplots(1, 2)
+        self.figure.subplots_adjust(left=0.1, right=0.98, bottom=0.14, top=0.91, wspace=0.25)  # fixed: no tight_layout per redraw
         self.train_button.on_click(lambda _: self.train())
         super().__init__(children=[
             widgets.HBox([widgets.VBox([self.lr, self.hidden]), widgets.VBox([self.activation, self.epochs]),
@@ -574,7 +584,14 @@ class TrainingPanel(widgets.VBox):
             self.train_button.disabled = False
         self.status.value = self.run.summary()
         self._draw()
-        show_png(self.out, render_png(self.figure, self.dpi), text=f"TrainingPanel figure: {self.status.value}")
+        self._png = render_png(self.figure, self.dpi)
+        show_png(self.out, self._png, text=f"TrainingPanel figure: {self.status.value}")
+
+    def picture(self):
+        """The picture on show, as an ``IPython.display.Image`` (for static copies)."""
+        from IPython.display import Image
+
+        return Image(data=self._png, format="png")
 
     @property
     def net(self):
@@ -593,7 +610,6 @@ class TrainingPanel(widgets.VBox):
         self.ax_boundary.set_title(
             f"{self.activation.value}, {self.hidden.value} hidden, lr {self.lr.value:.3g}: "
             f"accuracy {self.run.accuracy:.0%}", fontsize=9)
-        self.figure.tight_layout()
 
     def __repr__(self):
         return (f"TrainingPanel(m={self.x.shape[0]}, hidden={self.hidden.value}, "
@@ -609,7 +625,7 @@ class VanishingGradientPanel(widgets.VBox):
 
     Every line is :func:`backprop_lab.stepper.depth_profile` of a fresh random network, on random
     inputs, at initialisation. API: ``update()``, ``profiles`` (activation -> norms (L,)),
-    ``figure``. Controls: ``activations`` (SelectMultiple), ``init`` (Dropdown), ``depth``,
+    ``figure``, ``picture()``. Controls: ``activations`` (SelectMultiple), ``init`` (Dropdown), ``depth``,
     ``width`` (IntSliders); views: ``status``, ``out``.
     """
 
@@ -629,6 +645,7 @@ class VanishingGradientPanel(widgets.VBox):
         self.out = widgets.Output()
         self.figure = _figure(7.5, 3.8, dpi)
         self.ax = self.figure.add_subplot(1, 1, 1)
+        self.figure.subplots_adjust(left=0.11, right=0.98, bottom=0.14, top=0.91)
         for w in (self.activations, self.init, self.depth, self.width):
             w.observe(lambda _: self.update(), names="value")
         super().__init__(children=[
@@ -644,15 +661,22 @@ class VanishingGradientPanel(widgets.VBox):
         ax = self.ax
         ax.clear()
         for g, norms in self.profiles.items():
-            plot_delta_norms(ax, norms, label=g)
+            # the guide: 4 times smaller per layer back, the factor sigmoid' <= 1/4 gives
+            plot_delta_norms(ax, norms, label=g, reference=0.25 if g == "sigmoid" else None)
         if self.profiles:
             ax.legend(fontsize=8)
         ax.set_title(f"$\\|\\delta^{{(l)}}\\|$ at initialisation: L = {L} layers of width {width}, "
                      f"init {init}", fontsize=9)
-        self.figure.tight_layout()
         self.status.value = "; ".join(f"{g}: ||delta^(1)|| / ||delta^({L})|| = {n[0] / n[-1]:.3g}"
                                       for g, n in self.profiles.items())
-        show_png(self.out, render_png(self.figure, self.dpi), text="VanishingGradientPanel figure")
+        self._png = render_png(self.figure, self.dpi)
+        show_png(self.out, self._png, text="VanishingGradientPanel figure")
+
+    def picture(self):
+        """The picture on show, as an ``IPython.display.Image`` (for static copies)."""
+        from IPython.display import Image
+
+        return Image(data=self._png, format="png")
 
     def __repr__(self):
         return (f"VanishingGradientPanel(activations={list(self.activations.value)}, "

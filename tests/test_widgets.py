@@ -252,6 +252,16 @@ def test_fast_png_matches_a_full_redraw_of_the_figure(stepper):
         assert not np.any(differs & ~inside_text)
 
 
+def test_picture_is_the_image_in_the_output_widget(stepper):
+    stepper.step = 7
+    pic = stepper.picture()
+    assert pic.format == "png"
+    assert base64.b64encode(pic.data).decode("ascii") == stepper.out.outputs[0]["data"]["image/png"]
+    x, y = bl.datasets.xor(40, seed=0)
+    panel = TrainingPanel(x, y, hidden=3, epochs=10)
+    assert base64.b64encode(panel.picture().data).decode("ascii") == panel.out.outputs[0]["data"]["image/png"]
+
+
 def test_png_bytes_round_trip():
     rng = np.random.default_rng(0)
     img = rng.integers(0, 256, size=(7, 5, 3), dtype=np.uint8)
