@@ -1,7 +1,8 @@
 # Classroom exercises (issue 5): masters with solutions in notebooks/exercises/source/, student
 # versions in notebooks/exercises/, made with nbgrader's own preprocessors.
 #   make student          regenerate the student versions from the masters (ClearSolutions,
-#                         ClearHiddenTests, ClearOutput), then mark them {"backprop_lab": {"unexecuted": true}}
+#                         ClearHiddenTests, ClearOutput), mark them {"backprop_lab": {"unexecuted": true}}
+#                         and make their links relative to notebooks/exercises/
 #   make test-exercises   (part of make test) run every student version top to bottom and check that
 #                         the committed student versions are what `make student` makes from the masters
 # nbgrader lives in its own environment, $(IVENV), never in $(VENV): it adds menus and server
@@ -18,11 +19,16 @@ NOTEBOOKS += $(EXERCISE_MASTERS)
 TEST_TARGETS += test-exercises
 
 NBGRADER_PREPROCESSORS := ["nbgrader.preprocessors.ClearSolutions","nbgrader.preprocessors.ClearHiddenTests","nbgrader.preprocessors.ClearOutput"]
-# the student versions are meant to be run by the student, so they are stored without outputs
-# and say so in their metadata (the notebook hygiene test and the repo hook read it)
-MARK_UNEXECUTED := import sys, nbformat; \
+# Two small steps after nbgrader (neither touches a solution):
+# - the student versions are meant to be run by the student, so they are stored without outputs and
+#   say so in their metadata (the notebook hygiene test and the repo hook read it);
+# - they live one folder above the masters, so the masters' links to the derivation notebooks,
+#   ](../../02_output_delta.ipynb), become ](../02_output_delta.ipynb).
+STUDENT_FIXUPS := import sys, nbformat; \
 nbs = {p: nbformat.read(p, as_version=4) for p in sys.argv[1:]}; \
 [nb.metadata.update(backprop_lab={"unexecuted": True}) for nb in nbs.values()]; \
+[c.update(source=c.source.replace("](../../", "](../")) \
+ for nb in nbs.values() for c in nb.cells if c.cell_type == "markdown"]; \
 [nbformat.write(nb, p) for p, nb in nbs.items()]
 
 .PHONY: student test-exercises instructor-venv
@@ -42,7 +48,7 @@ student: $(ISTAMP)
 	$(IVENV)/bin/jupyter nbconvert --log-level=WARN --to notebook \
 		--Exporter.preprocessors='$(NBGRADER_PREPROCESSORS)' \
 		--output-dir=$(STUDENT_DIR) $(EXERCISE_MASTERS)
-	$(IPY) -c '$(MARK_UNEXECUTED)' $(addprefix $(STUDENT_DIR)/,$(notdir $(EXERCISE_MASTERS)))
+	$(IPY) -c '$(STUDENT_FIXUPS)' $(addprefix $(STUDENT_DIR)/,$(notdir $(EXERCISE_MASTERS)))
 
 ## make test-exercises  - run the student versions top to bottom; check they are in sync with the masters
 test-exercises: $(STAMP) $(ISTAMP)

@@ -886,3 +886,21 @@ def test_by_hand_stage_that_calls_an_unfinished_earlier_stage_names_it():
     result = ex.check_by_hand("output_delta", output_delta_by_hand, earlier=[forward_by_hand])
     assert result.status == "not_implemented"
     assert "`output_delta_by_hand` calls `forward_by_hand`, which still raises" in result.message
+
+
+def test_every_section_the_feedback_cites_is_a_heading_of_that_notebook():
+    """The feedback says 'Revisit: notebooks/NB, section "H"' and links NB#H: H must exist."""
+    import re
+    from pathlib import Path
+
+    import nbformat
+
+    root = Path(__file__).resolve().parent.parent / "notebooks"
+    cited = set(ex._SECTION.values()) | set(ex._STEP_HOME.values())
+    cited |= {q.section for q in ex.QUESTIONS.values()} | {ex._BACKWARD_HOME}
+    cited |= {s.home for s in (ex._OUTPUT_DELTA_SPEC, ex._HIDDEN_DELTA_SPEC, ex._WEIGHT_SPEC, ex._BIAS_SPEC)}
+    for nb_name, heading in sorted(cited, key=str):
+        nb = nbformat.read(root / nb_name, as_version=4)
+        headings = {h.strip() for c in nb.cells if c.cell_type == "markdown"
+                    for h in re.findall(r"^#{1,6}\s+(.*?)\s*$", c.source, re.M)}
+        assert heading is None or heading in headings, f"{nb_name} has no heading {heading!r}"
