@@ -344,9 +344,29 @@ class Lab:
         else:
             raise AssertionError(f"{path}: kernel not idle after {KERNEL_IDLE_TIMEOUT} ms; "
                                  f"page: {self._failure_screenshot(page, path)}")
+        if not nb.select_kernel_dialog:
+            self._attach_all_cells(page, path)
         nb.load_seconds = time.monotonic() - t0
         self.timings.setdefault(path, {})["open_s"] = nb.load_seconds
         return nb
+
+    def _attach_all_cells(self, page, path):
+        """JupyterLab attaches a long notebook's cells to the page progressively (and only as
+        they scroll into view): scroll down until every cell of the file is in the DOM, so that
+        Run All can be followed and every output inspected; then back to the top."""
+        n = len(json.loads((REPO / path).read_text(encoding="utf-8"))["cells"])
+        cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
+        scroller = """() => {
+            const o = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer');
+            o.scrollTop = o.scrollHeight; }"""
+        deadline = time.monotonic() + 60
+        while cells.count() < n:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{path}: only {cells.count()} of {n} cells attached after 60 s; "
+                                     f"page: {self._failure_screenshot(page, path)}")
+            page.evaluate(scroller)
+            page.wait_for_timeout(150)
+        page.evaluate("() => { document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer').scrollTop = 0; }")
 
     def run_all(self, path: str) -> OpenNotebook:
         """Open ``path`` and Run All through the menu, once; wait until no cell is queued or running."""
