@@ -307,12 +307,13 @@ def _output_delta(g, loss, zL, aL, y):
 def _backward(net, a, z, y, loss):
     """Unchecked backward pass on 2-D arrays: lists delta, dW, db (index l-1)."""
     L, m = net.L, a[0].shape[0]
+    W, g = [None, *net.W], [None, *net.g]  # W[l], g[l] for l = 1..L as plain lists: cheaper to index than PerLayer
     delta = [None] * L
-    delta[L - 1] = _output_delta(net.g[L], loss, z[L - 1], a[L], y)
+    delta[L - 1] = _output_delta(g[L], loss, z[L - 1], a[L], y)
     for l in range(L - 1, 0, -1):
         # delta^(l) = (delta^(l+1) W^(l+1)T) * g_l'(z^(l)); the product is a fresh array,
         # so _backprop may multiply by g' in place without touching z or a.
-        delta[l - 1] = net.g[l]._backprop(z[l - 1], a[l], delta[l] @ net.W[l + 1].T)
+        delta[l - 1] = g[l]._backprop(z[l - 1], a[l], delta[l] @ W[l + 1].T)
     dW, db = [], []
     for l in range(1, L + 1):
         dWl = a[l - 1].T @ delta[l - 1]
