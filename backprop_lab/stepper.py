@@ -35,9 +35,9 @@ KINDS = ("input", "forward", "cost", "delta", "gradients")
 
 # Where each step's equation is derived (the derivation notebooks' file names and section titles).
 REFERENCES = {
-    "input": ("01_forward_pass.ipynb", "the forward pass"),
-    "forward": ("01_forward_pass.ipynb", "the forward pass"),
-    "cost": ("01_forward_pass.ipynb", "per-example cost c versus dataset cost C"),
+    "input": ("01_forward_pass.ipynb", "The whole forward pass"),
+    "forward": ("01_forward_pass.ipynb", "The whole forward pass"),
+    "cost": ("01_forward_pass.ipynb", "The cost of one example and the cost of the dataset"),
     "output_delta": ("02_output_delta.ipynb", "Step 2: an elementwise g collapses the sum"),
     "hidden_delta": ("03_backward_recursion.ipynb", "Three ways to write the recursion"),
     "gradients": ("04_weight_bias_gradients.ipynb", "The whole algorithm"),

@@ -4,13 +4,18 @@ The step sequence must follow the derivation (forward 1..L, cost, delta L..1, gr
 every number it shows must be bl.backward's, and the equations must show those numbers.
 """
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import backprop_lab as bl
-from backprop_lab.stepper import DeltaSteps, delta_norms, fmt_number
+from backprop_lab.stepper import REFERENCES, DeltaSteps, delta_norms, fmt_number
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
 def small_net(seed=0, acts=("tanh", "tanh", "sigmoid")):
@@ -357,3 +362,15 @@ def test_delta_norms():
                                [np.mean(np.linalg.norm(bwd.delta[l], axis=1)) for l in (1, 2, 3)])
     with pytest.raises(ValueError, match="average must be"):
         delta_norms(net, x, y, average="max")
+
+
+@pytest.mark.parametrize("kind", sorted(REFERENCES))
+def test_every_cited_section_is_a_heading_of_its_notebook(kind):
+    notebook, section = REFERENCES[kind]
+    path = NOTEBOOKS / notebook
+    if not path.exists():
+        pytest.skip(f"{notebook} has not landed yet")
+    headings = {line.lstrip("#").strip()
+                for cell in json.loads(path.read_text())["cells"] if cell["cell_type"] == "markdown"
+                for line in "".join(cell["source"]).splitlines() if line.startswith("#")}
+    assert section in headings, f"{notebook} has no heading {section!r}"
