@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import traceback
 
 import numpy as np
@@ -163,6 +164,11 @@ _HEADLINES = {
 _COLOURS = {"passed": "#2e7d32", "not_implemented": "#757575"}
 
 
+def _code_spans(text):
+    """`x` -> <code>x</code> in already escaped HTML."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+
+
 class CheckResult:
     """The outcome of one check.
 
@@ -173,6 +179,7 @@ class CheckResult:
     details : a small worked example of where the answer differs ("" if none).
     revisit : list of (notebook, heading) pairs, heading None for a whole notebook.
     steps : for :func:`check_by_hand`, a dict step -> CheckResult; else None.
+    feedback : the message without its Equation and Revisit lines.
     """
 
     def __init__(self, check, status, message, *, mistake=None, details="", revisit=(),
@@ -188,6 +195,7 @@ class CheckResult:
         self.equation = equation
         self.revisit = [r for r in revisit if r is not None]
         self.steps = steps
+        self.feedback = message  # the message without the Equation and Revisit lines
         self.message = self._compose(message)
 
     @property
@@ -226,7 +234,7 @@ class CheckResult:
             if line.startswith("Equation: "):
                 lines.append(f"<p><b>Equation:</b> <code>{html.escape(line[10:])}</code></p>")
             else:
-                lines.append(f"<p>{html.escape(line)}</p>")
+                lines.append(f"<p>{_code_spans(html.escape(line))}</p>")
         for nb, heading in self.revisit:
             href = NOTEBOOK_LINK_BASE + nb + ("#" + heading.replace(" ", "-") if heading else "")
             label = f"{nb}, “{heading}”" if heading else nb
@@ -500,7 +508,7 @@ def _mistake_result(spec, fn, probes, student, cand):
         p, s = raised[0]
         msg += (f"; where it raised (e.g. {p.label}: {_describe_exception(s.error)}), that formula "
                 f"raises too")
-    msg += f". That is the mistake `{cand.mistake}`: {MISTAKES[cand.mistake]}"
+    msg += f".\nThat is the mistake `{cand.mistake}`: {MISTAKES[cand.mistake]}"
     p, s = min(ran, key=lambda ps: ps[0].size)
     revisit = [_section(cand.mistake, spec.context)]
     if spec.home not in revisit:
@@ -1084,7 +1092,7 @@ def check_backward(fn):
         for v in explained:
             if v.mistake not in mistakes:
                 mistakes.append(v.mistake)
-        msg += "".join(f" That is the mistake `{mid}`: {MISTAKES[mid]}" for mid in mistakes)
+        msg += "".join(f"\nThat is the mistake `{mid}`: {MISTAKES[mid]}" for mid in mistakes)
         revisit = [_section(mid) for mid in mistakes] + [_BACKWARD_HOME]
         revisit = [r for i, r in enumerate(revisit) if r not in revisit[:i]]
         return _backward_result("mistake", msg, mistake=cand.mistake, revisit=revisit,
@@ -1097,7 +1105,7 @@ def check_backward(fn):
         mistake = None
         if isinstance(err, IndexError) and "does not exist" in str(err):
             mistake = "off_by_one_layer"
-            msg += (" That index is one layer off: `off_by_one_layer`: " + MISTAKES[mistake])
+            msg += ("\nThat index is one layer off, the mistake `off_by_one_layer`: " + MISTAKES[mistake])
         if len(raised) < len(probes):
             msg += f" (It ran on {len(probes) - len(raised)} other network(s).)"
         if mistake:
@@ -1665,7 +1673,7 @@ def check_by_hand(stage, fn, earlier=()):
                            f"{len(passed)} of {len(steps)} values are right so far; not implemented "
                            f"yet: {', '.join(missing)}.", details=details, steps=results, revisit=home)
     r = results[first]
-    msg = f"the first step that went wrong is {first}: {r.message.splitlines()[0]}"
+    msg = f"the first step that went wrong is {first}: {r.feedback}"
     return CheckResult(name, r.status, msg, mistake=r.mistake, details=details, steps=results,
                        revisit=r.revisit or home)
 
@@ -1726,7 +1734,7 @@ def _check_step(step, mine, theirs, truth, formulas):
                 if cand.shape == value.shape and _by_hand_close(value, cand):
                     return CheckResult(
                         name, "mistake",
-                        f"{step} equals «{desc}»: that is the mistake `{mistake}`: {MISTAKES[mistake]}",
+                        f"{step} equals «{desc}».\nThat is the mistake `{mistake}`: {MISTAKES[mistake]}",
                         mistake=mistake, equation=eq, revisit=[_section(mistake)] + home)
     idx, sv, ev = _first_difference(value, expected)
     where = "".join(f"[{int(i)}]" for i in idx)
