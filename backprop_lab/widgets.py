@@ -444,6 +444,11 @@ class DeltaStepper(widgets.VBox):
             self.example_select.disabled = model.m == 1 or ex is None
         finally:
             self._busy = False
+        # the picture first: it is what the student waits for (the front end gets the
+        # messages in this order, and the equation's typesetting takes the browser a while)
+        self._draw(k, ex, l, j)
+        self._png = self.render_png()
+        show_png(self.out, self._png, text=f"DeltaStepper figure, {model.status(k)}")
         self.status.value = model.status(k)
         self.prev_button.disabled = k == 0
         self.next_button.disabled = k == model.last
@@ -454,9 +459,6 @@ class DeltaStepper(widgets.VBox):
         header = (f"<b>Neuron j = {j} of layer {l}</b>, {who}. "
                   f"<span style='color:#555'>Derived in {file}, &ldquo;{section}&rdquo;.</span>")
         self.equation.value = eq.html(header)
-        self._draw(k, ex, l, j)
-        self._png = self.render_png()
-        show_png(self.out, self._png, text=f"DeltaStepper figure, {model.status(k)}")
 
     def _draw(self, k, ex, l, j):
         model, s = self.model, self.model[k]
