@@ -32,7 +32,7 @@ def four_layer():
 @pytest.fixture
 def stepper():
     net, x, y = four_layer()
-    return DeltaStepper(net, x, y)
+    return DeltaStepper(net, x, y, prewarm=False)  # prewarming has its own test below
 
 
 def shown_png(s):
@@ -260,6 +260,18 @@ def test_picture_is_the_image_in_the_output_widget(stepper):
     x, y = bl.datasets.xor(40, seed=0)
     panel = TrainingPanel(x, y, hidden=3, epochs=10)
     assert base64.b64encode(panel.picture().data).decode("ascii") == panel.out.outputs[0]["data"]["image/png"]
+
+
+def test_prewarming_changes_nothing_on_show():
+    net, x, y = four_layer()
+    warm, cold = DeltaStepper(net, x, y), DeltaStepper(net, x, y, prewarm=False)
+    assert len(warm._blitter._sprites) > len(cold._blitter._sprites)  # every step's texts are cached
+    cached = len(warm._blitter._sprites)
+    for k in range(warm.last + 1):
+        warm.step = cold.step = k
+        assert warm.status.value == cold.status.value and warm.equation.value == cold.equation.value
+        np.testing.assert_array_equal(shown_png(warm), shown_png(cold))
+    assert len(warm._blitter._sprites) == cached  # nothing new had to be drawn while stepping
 
 
 def test_png_bytes_round_trip():
