@@ -38,12 +38,6 @@ INDEX = "notebooks/00_index.ipynb"
 STEPPER = "notebooks/05_delta_stepper.ipynb"
 
 
-def cell_sources(path: str) -> list[tuple[str, str]]:
-    """(cell_type, source) for every cell of the notebook, in order."""
-    nb = json.loads((REPO / path).read_text(encoding="utf-8"))
-    return [(c["cell_type"], "".join(c["source"])) for c in nb["cells"]]
-
-
 _FENCED = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$", re.S | re.M)
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 # what JupyterLab hands to MathJax: $$...$$, \[...\], \(...\), \begin{env}...\end{env}, $...$

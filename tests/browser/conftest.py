@@ -224,6 +224,7 @@ class OpenNotebook:
     page: object
     load_seconds: float
     digest: str  # of the file when it was opened: the tests must never write it
+    cells: list[tuple[str, str]]  # (cell_type, source) as the file was when it was opened
     select_kernel_dialog: bool = False
     page_errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
@@ -237,6 +238,13 @@ class OpenNotebook:
 
 def _digest(path: str) -> str:
     return hashlib.sha256((REPO / path).read_bytes()).hexdigest()
+
+
+def _snapshot(path: str) -> tuple[str, list[tuple[str, str]]]:
+    """The file's digest and its cells, read once (the file is what JupyterLab is about to load)."""
+    data = (REPO / path).read_bytes()
+    cells = [(c["cell_type"], "".join(c["source"])) for c in json.loads(data)["cells"]]
+    return hashlib.sha256(data).hexdigest(), cells
 
 
 class Lab:
@@ -321,7 +329,8 @@ class Lab:
             return self.current
         self.close()
         t0 = time.monotonic()
-        nb = OpenNotebook(path=path, page=None, load_seconds=0.0, digest=_digest(path))
+        digest, cells = _snapshot(path)
+        nb = OpenNotebook(path=path, page=None, load_seconds=0.0, digest=digest, cells=cells)
         self.current = nb
         self._open_in_page(path)
         page = nb.page = self.page
@@ -345,16 +354,15 @@ class Lab:
             raise AssertionError(f"{path}: kernel not idle after {KERNEL_IDLE_TIMEOUT} ms; "
                                  f"page: {self._failure_screenshot(page, path)}")
         if not nb.select_kernel_dialog:
-            self._attach_all_cells(page, path)
+            self._attach_all_cells(page, path, len(cells))
         nb.load_seconds = time.monotonic() - t0
         self.timings.setdefault(path, {})["open_s"] = nb.load_seconds
         return nb
 
-    def _attach_all_cells(self, page, path):
+    def _attach_all_cells(self, page, path, n):
         """JupyterLab attaches a long notebook's cells to the page progressively (and only as
         they scroll into view): scroll down until every cell of the file is in the DOM, so that
         Run All can be followed and every output inspected; then back to the top."""
-        n = len(json.loads((REPO / path).read_text(encoding="utf-8"))["cells"])
         cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
         scroller = """() => {
             const o = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer');

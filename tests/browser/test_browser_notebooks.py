@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_notebooks import ALL, DERIVATION, cell_sources, math_in_markdown
-from conftest import IGNORED_CONSOLE_ERRORS
+from browser_notebooks import ALL, DERIVATION, math_in_markdown
+from conftest import IGNORED_CONSOLE_ERRORS, USER_SETTINGS
 
 if not ALL:
     pytest.skip("no notebooks yet", allow_module_level=True)
@@ -49,7 +49,7 @@ _RAW_TEX = re.compile(r"\$\$|\$[^$\s][^$]*\$|\\[A-Za-z]+")
 def test_every_formula_is_typeset(lab, notebook):
     nb = lab.open(notebook)
     page = nb.page
-    sources = cell_sources(notebook)
+    sources = nb.cells  # as the file was when JupyterLab loaded it
     cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell")
     assert cells.count() == len(sources), f"{notebook}: {cells.count()} cells shown, {len(sources)} in the file"
     problems, formulas = [], 0
@@ -128,3 +128,12 @@ def test_ignored_console_noise_is_documented():
     for pattern, why in IGNORED_CONSOLE_ERRORS:
         re.compile(pattern)
         assert len(why) > 20, f"ignored console pattern {pattern!r} needs a reason"
+
+
+def test_test_server_never_autosaves_and_shows_no_news(lab_server):
+    """The temporary user settings reached the server: the browser tests can never save a
+    notebook of this checkout, and no "Jupyter news" toast covers the page."""
+    for plugin, expected in USER_SETTINGS.items():
+        plugin_id = ":".join(plugin.rsplit("/", 1))  # @jupyterlab/x-extension/plugin -> ...:plugin
+        got = lab_server.api("GET", f"/lab/api/settings/{plugin_id}")["settings"]
+        assert {k: got.get(k) for k in expected} == expected, plugin

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_notebooks import DERIVATION, INDEX, REPO, STEPPER, cell_sources
+from browser_notebooks import DERIVATION, INDEX, REPO, STEPPER
 from conftest import ARTIFACTS
 from test_browser_stepper import STATUS, press, status_of, stepper_root
 
@@ -53,7 +53,7 @@ def test_screenshot_derivation(lab, notebook):
     page = nb.page
     _hide_left_sidebar(page)
     # start at the first Markdown cell with a display formula
-    display = [i for i, (kind, src) in enumerate(cell_sources(notebook)) if kind == "markdown" and "$$" in src]
+    display = [i for i, (kind, src) in enumerate(nb.cells) if kind == "markdown" and "$$" in src]
     assert display, f"{notebook} has no display formula to show"
     cell = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").nth(display[0])
     cell.evaluate("c => c.scrollIntoView({block: 'start'})")
