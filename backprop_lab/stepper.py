@@ -477,6 +477,8 @@ class DeltaSteps(Sequence):
     def _mean_line(self, lhs, values, result):
         """\\overline{lhs} = (1/m) sum_x lhs(x) = (1/m)(v_1 + ...) = result."""
         terms = _sum_terms(_p(v) for v in values)
+        if abs(result) <= 1e-12 * float(np.max(np.abs(values))):
+            result = 0.0  # rounding noise of a mean that cancels, e.g. -2.8e-17
         return (rf"\overline{{{lhs}}} = \frac{{1}}{{m}}\sum_x {lhs}(x) = "
                 rf"\frac{{1}}{{{self.m}}}\big({terms}\big) = {fmt_number(result)}")
 

@@ -244,6 +244,13 @@ def test_batch_mean_equations_give_the_gradients():
     assert eq.lines[0].endswith("= " + fmt_number(bl.cost(net, x, y)))
 
 
+def test_a_mean_that_cancels_is_shown_as_zero_not_as_rounding_noise():
+    net = bl.Network.random([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+    x = np.array([[-0.8, 1.0], [1.0, 0.7], [-1.1, 0.3], [0.9, 0.1]])  # column 0 sums to 0 (-2.8e-17 in floats)
+    s = DeltaSteps(net, x, np.zeros((4, 1)))
+    assert s.equation(0, 0, 0, example=None).lines[0].endswith("= 0")
+
+
 def test_equations_before_a_quantity_is_known_say_when_it_will_be():
     net, x, y = small_net()
     s = DeltaSteps(net, x, y)
