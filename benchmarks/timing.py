@@ -7,6 +7,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import os
+import resource
 import statistics
 import time
 
@@ -52,31 +53,36 @@ def set_threads(n, torch=None):
     return numpy_threads() == n
 
 
-def _loops_for(fn, min_time):
+def _loops_for(fn, min_time, clock):
     """How many back-to-back calls make one sample last at least min_time seconds."""
     n = 1
     while True:
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(n):
             fn()
-        dt = time.perf_counter() - t0
+        dt = clock() - t0
         if dt >= min_time:
             return n
         n = max(n * 2, int(n * min_time / max(dt, 1e-9) * 1.2))
 
 
-def interleaved(fns, rounds=15, min_time=0.02):
+def interleaved(fns, rounds=15, min_time=0.02, faults=None, clock=time.perf_counter):
     """Time each fn in ``fns`` (name -> callable), in ``rounds`` interleaved rounds.
 
     Returns name -> list of seconds per call (one per round). Garbage collection is
-    off while a sample runs, as in timeit.
+    off while a sample runs, as in timeit. ``faults`` (if a dict) receives name -> minor
+    page faults per call, summed over the rounds: fresh pages the allocator had to map.
+    ``clock``: time.perf_counter (wall time) or time.process_time (CPU time of the whole process,
+    every thread included: on a shared machine it leaves out the time spent waiting for a core).
     """
     names = list(fns)
     for fn in fns.values():  # warm up caches, BLAS thread pools, torch's allocator
         fn()
         fn()
-    loops = {name: _loops_for(fns[name], min_time) for name in names}
+    loops = {name: _loops_for(fns[name], min_time, clock) for name in names}
     samples = {name: [] for name in names}
+    flt = {name: 0 for name in names}
+    calls = {name: 0 for name in names}
     for r in range(rounds):
         order = names[r % len(names):] + names[:r % len(names)]
         for name in order:
@@ -84,15 +90,24 @@ def interleaved(fns, rounds=15, min_time=0.02):
             gc_was_on = gc.isenabled()
             gc.disable()
             try:
-                t0 = time.perf_counter()
+                f0 = _minflt()
+                t0 = clock()
                 for _ in range(n):
                     fn()
-                dt = time.perf_counter() - t0
+                dt = clock() - t0
+                flt[name] += _minflt() - f0
+                calls[name] += n
             finally:
                 if gc_was_on:
                     gc.enable()
             samples[name].append(dt / n)
+    if faults is not None:
+        faults.update({name: flt[name] / calls[name] for name in names})
     return samples
+
+
+def _minflt():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 
 def median(xs):
