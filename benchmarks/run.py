@@ -316,18 +316,26 @@ def notebook_times(notebooks):
     cmd = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
            "--nbval-sanitize-with", "notebooks/sanitize.cfg", "-p", "no:cacheprovider",
            "--durations=0", "-q", *notebooks]
+    import resource
+
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)  # pytest and its kernels
     per = {n: 0.0 for n in notebooks}
+    cells = []
     for line in proc.stdout.splitlines():
-        m = re.match(r"\s*([\d.]+)s\s+(setup|call|teardown)\s+(\S+?\.ipynb)::", line)
+        m = re.match(r"\s*([\d.]+)s\s+(setup|call|teardown)\s+(\S+?\.ipynb)::(.*)$", line)
         if m:
             per[m.group(3)] = per.get(m.group(3), 0.0) + float(m.group(1))
+            if m.group(2) == "call":
+                cells.append((float(m.group(1)), f"{m.group(3)}::{m.group(4).strip()}"))
     failed = sorted({m.group(1) for m in re.finditer(r"FAILED (\S+?\.ipynb)::", proc.stdout)})
     summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr[-300:]
-    return {"wall": wall, "per_notebook": per, "returncode": proc.returncode, "failed": failed,
-            "summary": summary}
+    return {"wall": wall, "cpu": cpu, "per_notebook": per, "returncode": proc.returncode, "failed": failed,
+            "summary": summary, "slowest_cells": sorted(cells, reverse=True)[:5]}
 
 
 def make_test_time():
@@ -459,7 +467,11 @@ def report(meta, rows, rows1, cold, sw, stepper, nb, mt):
         for n, s in nb["per_notebook"].items():
             L.append(f"| {n}{' (FAILED)' if n in nb['failed'] else ''} | {s:.1f} s |")
         L += ["", f"Whole suite, one pytest process (as `make test` runs it): **{nb['wall']:.1f} s** wall "
-              f"(target < 60 s: {'met' if nb['wall'] < 60 else 'NOT met'}); pytest said: `{nb['summary']}`."]
+              f"(target < 60 s: {'met' if nb['wall'] < 60 else 'NOT met'}), {nb['cpu']:.1f} s of CPU time "
+              f"(pytest and its kernels: roughly the wall time on an idle machine); "
+              f"pytest said: `{nb['summary']}`. The per-notebook column sums pytest's `--durations` "
+              "(kernel start-up included); the rest of the wall time is start-up and collection.", "",
+              "Slowest cells: " + "; ".join(f"`{c}` {t:.1f} s" for t, c in nb["slowest_cells"]) + "."]
     L += ["", "## `make test` in a fresh clone", ""]
     if mt is None:
         L.append("Not measured in this run (`make bench-make-test`, or `benchmarks/run.py --make-test`).")
