@@ -242,7 +242,10 @@ def test_nielsen_translation_round_trip_and_backprop(problem):
         return  # Nielsen's recursion uses an elementwise g'
     x1 = np.atleast_2d(x)[0]
     y1 = np.atleast_2d(y)[0]
-    bwd = bl.backward(net, bl.forward(net, x1), y1, loss)
+    fwd = bl.forward(net, x1)
+    if not far_from_saturation(fwd.a[net.L], loss, 1e-4):
+        return  # the general dc/da * g'(z) has lost its digits (see test_loops_match_package_...)
+    bwd = bl.backward(net, fwd, y1, loss)
     nabla_w, nabla_b = bd.nielsen_backprop(weights, biases, list(net.g), x1.reshape(-1, 1),
                                            y1.reshape(-1, 1), loss)
     for l in range(1, net.L + 1):
@@ -258,6 +261,8 @@ def test_column_backward_is_the_transpose_of_ours(problem):
         return
     x2, y2 = np.atleast_2d(x), np.atleast_2d(y)
     fwd = bl.forward(net, x2)
+    if not far_from_saturation(fwd.a[net.L], loss, 1e-4):
+        return  # the general dc/da * g'(z) has lost its digits (see test_loops_match_package_...)
     bwd = bl.backward(net, fwd, y2, loss)
     deltas, dWs, dbs = bd.column_backward([W.T for W in net.W], list(net.g), [a.T for a in fwd.a],
                                           [z.T for z in fwd.z], y2.T, loss)
