@@ -142,3 +142,33 @@ def test_relative_links_resolve(path):
             elif anchor and dest.suffix == ".ipynb" and anchor not in notebook_anchors(read(dest)):
                 broken.append(f"cell {k}: {target} (no heading with anchor #{anchor} in {rel})")
     assert not broken, f"{path.name} has broken links:\n" + "\n".join(broken)
+
+
+# --- sections that exercises and other notebooks point students to ---------------------------------
+# Exercise feedback says e.g. "revisit notebook 03, section 'Common mistake: the missing transpose'" and
+# links to the anchors JupyterLab makes from these titles, so they must stay exactly as written.
+REQUIRED_SECTIONS = {
+    "02_output_delta.ipynb": [
+        "Step 1: the chain rule at the output layer", "Step 2: an elementwise g collapses the sum",
+        "Softmax: when the sum does not collapse", "Why g' cancels: delta = a - y",
+        "Common mistake: g(z) instead of g'(z)"],
+    "03_backward_recursion.ipynb": [
+        "Step 1: how z^(l+1) depends on a^(l)", "Step 2: the recursion in index form",
+        "The seed's W^T notation", "Three ways to write the recursion",
+        "Notation translator: Nielsen and column vectors", "Common mistake: the missing transpose",
+        "Common mistake: g' evaluated at a instead of z"],
+    "04_weight_bias_gradients.ipynb": [
+        "Step 1: dc/dW for one example", "Step 2: dc/db for one example",
+        "From one example to the dataset: the 1/|D|", "Common mistake: forgetting the 1/|D|",
+        "The whole algorithm", "Gradient check on every activation"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(REQUIRED_SECTIONS))
+def test_required_section_headings_exist(name):
+    path = NOTEBOOK_DIR / name
+    assert path.is_file(), f"{name} is missing"
+    headings = {h.strip() for cell in read(path).cells if cell.cell_type == "markdown"
+                for h in re.findall(r"^##\s+(.*?)\s*$", cell.source, re.M)}
+    missing = [h for h in REQUIRED_SECTIONS[name] if h not in headings]
+    assert not missing, f"{name} lacks the ## sections {missing}"
