@@ -13,7 +13,7 @@ import re
 
 import pytest
 from browser_notebooks import ALL, DERIVATION, math_in_markdown
-from conftest import IGNORED_CONSOLE_ERRORS, USER_SETTINGS
+from conftest import USER_SETTINGS
 
 if not ALL:
     pytest.skip("no notebooks yet", allow_module_level=True)
@@ -121,13 +121,6 @@ def test_run_all_without_errors(lab, notebook):
     problems += [f"uncaught page error: {e}" for e in nb.page_errors]
     problems += [f"console error: {e}" for e in nb.unexpected_console_errors()]
     assert not problems, f"{notebook} after Run All ({nb.run_seconds:.1f} s):\n" + "\n\n".join(problems)
-
-
-def test_ignored_console_noise_is_documented():
-    """Every console message the tests ignore says why."""
-    for pattern, why in IGNORED_CONSOLE_ERRORS:
-        re.compile(pattern)
-        assert len(why) > 20, f"ignored console pattern {pattern!r} needs a reason"
 
 
 def test_test_server_never_autosaves_and_shows_no_news(lab_server):
