@@ -159,6 +159,21 @@ def run_workloads(use_torch, rounds, min_time, clock=time.perf_counter):
     return rows
 
 
+def combine_repeats(reps):
+    """Rows of several repeats of run_workloads: medians over the repeats, with the range of each ratio."""
+    rows = []
+    for same in zip(*reps):
+        r = dict(same[0])
+        for key in ("time", "spread", "faults"):
+            r[key] = {k: T.median([x[key][k] for x in same]) for k in same[0][key]}
+        r["ratio"] = {k: T.median([x["ratio"][k] for x in same]) for k in same[0]["ratio"]}
+        r["ratio_range"] = {k: (min(x["ratio"][k] for x in same), max(x["ratio"][k] for x in same))
+                            for k in same[0]["ratio"]}
+        r["repeats"] = len(same)
+        rows.append(r)
+    return rows
+
+
 # --- scaling sweeps ---------------------------------------------------------
 
 def sweeps(use_torch, quick, min_time, clock=time.perf_counter):
@@ -370,6 +385,11 @@ def _fmt_t(t):
     return f"{t * 1e6:.0f} us" if t < 1e-3 else f"{t * 1e3:.2f} ms"
 
 
+def _range(r, k):
+    rng = r.get("ratio_range", {}).get(k)
+    return f" ({rng[0]:.2f}-{rng[1]:.2f} over {r['repeats']} repeats)" if rng else ""
+
+
 def _verdict(r, k):
     t = r["targets"].get(k)
     if t is None or k not in r["ratio"]:
@@ -387,8 +407,8 @@ def _workload_table(rows):
         L.append(f"| {r['name']}: {r['describe']} | {_fmt_t(t['ours'])} | {_fmt_t(t.get('naive'))} | "
                  f"{_fmt_t(t.get('torch')) if 'torch' in t else 'skipped'} | {_fmt_t(t['floor'])} | "
                  f"{ra['naive']:.3f}x | "
-                 + (f"**{ra['torch']:.3f}x**{_verdict(r, 'torch')}" if "torch" in ra else "skipped")
-                 + f" | **{ra['floor']:.3f}x**{_verdict(r, 'floor')} | {check} | {r['faults']['ours']:.0f} |")
+                 + (f"**{ra['torch']:.3f}x**{_range(r, 'torch')}{_verdict(r, 'torch')}" if "torch" in ra else "skipped")
+                 + f" | **{ra['floor']:.3f}x**{_range(r, 'floor')}{_verdict(r, 'floor')} | {check} | {r['faults']['ours']:.0f} |")
     L += ["", "Noise (interquartile range of the per-round times / median): "
           + "; ".join(f"{r['name']} " + ", ".join(f"{k} {v:.0%}" for k, v in r["spread"].items()) for r in rows),
           ""]
@@ -397,7 +417,7 @@ def _workload_table(rows):
 
 def _targets_summary(rows, rows1, stepper, nb):
     """One line per target: the single-threaded CPU-time ratio (and the multi-threaded one)."""
-    L = ["## Targets", "", "| target | 1 thread each, CPU time | numpy's default threads, wall time |",
+    L = ["## Targets", "", "| target | 1 thread each, CPU time (median of repeats, range) | numpy's default threads, wall time |",
          "| --- | --- | --- |"]
     by1 = {r["name"]: r for r in rows1 or []}
     for r in rows:
@@ -411,7 +431,7 @@ def _targets_summary(rows, rows1, stepper, nb):
                     cells.append("-")
                 else:
                     v = rr["ratio"][k]
-                    cells.append(f"{v:.3f}x {'met' if v <= t else '**NOT met**'}")
+                    cells.append(f"{v:.3f}x{_range(rr, k)} {'met' if v <= t else '**NOT met**'}")
             L.append(f"| {r['name']}: ours / {'PyTorch' if k == 'torch' else k} <= {t}x | {cells[0]} | {cells[1]} |")
     if "skipped" not in stepper:
         v = stepper["step_median"]
@@ -448,7 +468,8 @@ def report(meta, rows, rows1, cold, sw, stepper, nb, mt):
               "(and OpenBLAS's and torch's spinning threads compete for the same two cores), which distorts the "
               "table above either way. Here each library has one thread and the clock is the process's CPU time "
               "(`time.process_time`, all threads), which leaves out the time spent waiting for a core; page faults "
-              "still count. These are the numbers to judge the targets by.", ""]
+              f"still count. The whole table was run {meta['repeats']} times: each entry is the median over the "
+              "repeats, with the range of the ratios in brackets. These are the numbers to judge the targets by.", ""]
         L += _workload_table(rows1)
     if cold:
         L += ["### Allocator state", "",
@@ -521,6 +542,8 @@ def main(argv=None):
     p.add_argument("--no-sweeps", action="store_true")
     p.add_argument("--workloads-only", action="store_true", help="only the three workloads; write nothing")
     p.add_argument("--no-single", action="store_true", help="skip the single-threaded repeat of the workloads")
+    p.add_argument("--repeats", type=int, default=3,
+                   help="how many times to repeat the single-threaded workload table (default 3)")
     p.add_argument("--rounds", type=int, default=None)
     p.add_argument("--min-time", type=float, default=0.02, help="seconds per timing sample")
     p.add_argument("--notebooks", nargs="*", default=None, help="notebooks to time under strict nbval")
@@ -545,7 +568,7 @@ def main(argv=None):
     meta = {"date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), "cores": os.cpu_count(),
             "cpu": _cpu_name(), "numpy": np.__version__, "threads": threads, "torch": None,
             "load_before": _load(), "rounds": args.rounds or (7 if args.quick else 21),
-            "sweep_threads": args.sweep_threads,
+            "sweep_threads": args.sweep_threads, "repeats": args.repeats,
             "min_time": args.min_time, "python": platform.python_version()}
     if use_torch:
         import torch
@@ -561,8 +584,12 @@ def main(argv=None):
     if threads > 1 and not args.no_single:
         torch = sys.modules.get("torch") if use_torch else None
         if T.set_threads(1, torch):
-            print("workloads again, numpy and torch both single-threaded:")
-            rows1 = run_workloads(use_torch, meta["rounds"], args.min_time, clock=time.process_time)
+            reps = []
+            for rep in range(args.repeats):
+                print(f"workloads again, numpy and torch both single-threaded, CPU time "
+                      f"(repeat {rep + 1} of {args.repeats}):")
+                reps.append(run_workloads(use_torch, meta["rounds"], args.min_time, clock=time.process_time))
+            rows1 = combine_repeats(reps)
         T.set_threads(threads, torch)
     if args.workloads_only:
         return 0
