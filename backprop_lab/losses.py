@@ -96,11 +96,14 @@ class BinaryCrossEntropy(Loss):
         return np.sum(np.logaddexp(0, z) - y * z, axis=-1)
 
     def check_output(self, g):
-        lo, hi = g.output_range
-        if lo < 0 or hi > 1:
+        # Each output is an independent probability a_j = sigmoid(z_j). A softmax output is one
+        # joint distribution (use cross_entropy for it); there, dc/da = (a - y) / (a (1 - a))
+        # through the softmax Jacobian cancels catastrophically once an output saturates.
+        if g is not sigmoid:
             raise ValueError(
-                f"binary_cross_entropy needs outputs in (0, 1), but the output activation "
-                f"{g.name!r} has range ({lo}, {hi}); use 'sigmoid' for the output layer")
+                f"binary_cross_entropy needs a sigmoid output layer (each output an independent "
+                f"probability in (0, 1)), but the output activation is {g.name!r}; use 'sigmoid' "
+                f"for the last layer, or 'cross_entropy' with a softmax output")
 
     def check_targets(self, y):
         _check_in_unit_interval(y, self.name)

@@ -8,7 +8,7 @@ HIDDEN = [name for name, g in bl.ACTIVATIONS.items() if g.elementwise]
 # (loss, output activations that may be used with it)
 LOSS_OUTPUTS = {
     "mse": list(bl.ACTIVATIONS),
-    "binary_cross_entropy": ["sigmoid", "softmax"],
+    "binary_cross_entropy": ["sigmoid"],
     "cross_entropy": ["softmax"],
 }
 

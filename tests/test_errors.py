@@ -167,9 +167,12 @@ def test_loss_and_output_activation_must_fit():
     tanh_out = bl.Network.random([2, 3], ["tanh"], seed=0)
     with pytest.raises(ValueError, match="cross_entropy needs a softmax output layer.*'tanh'"):
         bl.cost(tanh_out, np.zeros((1, 2)), np.array([[1.0, 0, 0]]), loss="cross_entropy")
-    with pytest.raises(ValueError, match="binary_cross_entropy needs outputs in \\(0, 1\\).*'tanh'"):
+    with pytest.raises(ValueError, match="binary_cross_entropy needs a sigmoid output layer.*'tanh'"):
         bl.backward(tanh_out, bl.forward(tanh_out, np.zeros((1, 2))), np.zeros((1, 3)),
                     loss="binary_cross_entropy")
+    softmax_out = bl.Network.random([2, 3], ["softmax"], seed=0)
+    with pytest.raises(ValueError, match="or 'cross_entropy' with a softmax output"):
+        bl.cost(softmax_out, np.zeros((1, 2)), np.array([[1.0, 0, 0]]), loss="binary_cross_entropy")
 
 
 def test_forward_from_another_network(net):
