@@ -106,8 +106,10 @@ def test_valid_nbformat_and_python3_kernel(path):
     nb = read(path)
     nbformat.validate(nb)
     spec = nb.metadata.get("kernelspec", {})
-    assert spec.get("name") == "python3" and spec.get("language") == "python", (
-        f"{path.name}: kernelspec must be {{'name': 'python3', 'display_name': 'Python 3', "
+    # "Python 3 (ipykernel)" is what JupyterLab writes: any other display name is rewritten when
+    # the notebook opens, which marks it modified and asks a student who only read it to save.
+    assert spec == {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}, (
+        f"{path.name}: kernelspec must be {{'name': 'python3', 'display_name': 'Python 3 (ipykernel)', "
         f"'language': 'python'}}, got {spec!r}")
 
 
