@@ -35,8 +35,11 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 install: $(STAMP)
 
+# The server's root is the repository and its start page the index, so the URL it prints opens
+# 00_index.ipynb even where no browser is launched (a server, a container, WSL).
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/00_index.ipynb
+	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir=. \
+		--LabApp.default_url=/lab/tree/notebooks/00_index.ipynb
 
 test: $(TEST_TARGETS)
 
