@@ -207,15 +207,16 @@ class GradientCheckReport:
     """The outcome of :func:`gradient_check`: one row per quantity (W[1], b[1], delta[1], ...).
 
     Attributes: ``rows`` (list of dicts with ``quantity``, ``error`` (relative), ``abs_error``,
-    ``checked``, ``left_out``, ``resolvable``, ``judged`` ("relative" or "absolute"), ``passed``), ``excluded`` (names of the entries left
-    out at relu kinks), ``passed``, ``max_error``, ``tol``, ``atol``, ``eps``.
+    ``checked``, ``left_out``, ``resolvable``, ``judged`` ("relative" or "absolute"), ``passed``),
+    ``excluded`` (names of the entries left out at relu kinks), ``passed``, ``max_error``, ``tol``,
+    ``atol``, ``eps``.
     """
 
     def __init__(self, rows, excluded, tol, eps, dtype, atol):
         self.rows = rows
-        self.atol = atol
         self.excluded = excluded
         self.tol = tol
+        self.atol = atol
         self.eps = eps
         self.dtype = dtype
 
