@@ -372,6 +372,8 @@ def make_test_time():
             res[f"{target}_rc"] = proc.returncode
             tail = [ln for ln in proc.stdout.splitlines() if re.search(r"passed|failed|error", ln)]
             res[f"{target}_tail"] = tail[-3:]
+            res[f"{target}_failed"] = re.findall(r"^FAILED (\S+)", proc.stdout, flags=re.M)[:10]
+            res[f"{target}_make_error"] = re.findall(r"^make: \*\*\* .*$", proc.stdout + proc.stderr, flags=re.M)[-1:]
         return res
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -532,6 +534,11 @@ def report(meta, rows, rows1, cold, sw, stepper, nb, mt):
         L.append(f"Commit {mt['commit']}: `make install` {mt['install']:.0f} s (exit {mt['install_rc']}), "
                  f"then `make test` **{mt['test']:.0f} s** (exit {mt['test_rc']}; "
                  f"{'; '.join(mt['test_tail'])}). The machine was shared with other engineers' test runs.")
+        if mt["test_rc"]:
+            L.append("")
+            L.append("`make test` failed, so this time covers only the targets make ran before stopping ("
+                     + "; ".join(f"`{e}`" for e in mt.get("test_make_error", [])) + "). Failed: "
+                     + ", ".join(f"`{f}`" for f in mt.get("test_failed", [])) + ".")
     return "\n".join(L) + "\n"
 
 
