@@ -389,7 +389,7 @@ def _fmt_t(t):
 
 def _range(r, k):
     rng = r.get("ratio_range", {}).get(k)
-    return f" ({rng[0]:.2f}-{rng[1]:.2f} over {r['repeats']} repeats)" if rng else ""
+    return f" ({rng[0]:.2f}-{rng[1]:.2f} over {r['repeats']} repeats)" if rng and r["repeats"] > 1 else ""
 
 
 def _verdict(r, k):
@@ -425,7 +425,7 @@ def _targets_summary(rows, rows1, stepper, nb):
     for r in rows:
         for k, t in r["targets"].items():
             if k not in r["ratio"]:
-                L.append(f"| {r['name']}: ours / {k} <= {t}x | skipped (no {k}) | skipped |")
+                L.append(f"| {r['name']}: ours / PyTorch <= {t}x | skipped (torch not installed) | skipped |")
                 continue
             cells = []
             for rr in (by1.get(r["name"]), r):
@@ -557,6 +557,7 @@ def main(argv=None):
     p.add_argument("--make-test", action="store_true", help="time make install + make test in a fresh clone")
     p.add_argument("--sweep-threads", type=int, default=1, help="BLAS/torch threads for the sweeps (default 1)")
     p.add_argument("--cold-probe", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--out", default=None, help="write results.md/json and the PNGs to this directory instead")
     args = p.parse_args(argv)
     if args.cold_probe:  # run as a subprocess by main(), before anything large was freed
         print(json.dumps(cold_probe(args.rounds or 11)))
@@ -570,6 +571,11 @@ def main(argv=None):
         print("  ", cold if cold else proc.stderr[-500:])
     settle_allocator()
 
+    global RESULTS_MD, RESULTS_JSON, IMAGES
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        RESULTS_MD, RESULTS_JSON, IMAGES = out / "results.md", out / "results.json", out
     use_torch = C.torch_available() and not args.no_torch
     threads = T.numpy_threads()
     meta = {"date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), "cores": os.cpu_count(),
@@ -636,7 +642,7 @@ def main(argv=None):
     RESULTS_JSON.write_text(json.dumps({"meta": meta, "workloads": rows, "workloads_single_thread": rows1, "cold_probe": cold, "sweeps": sw, "stepper": stepper,
                                         "notebooks": nb, "make_test": mt}, indent=1, default=str) + "\n")
     print(RESULTS_MD.read_text())
-    print(f"wrote {RESULTS_MD.relative_to(ROOT)}, {RESULTS_JSON.relative_to(ROOT)}, docs/images/bench_*.png")
+    print(f"wrote {RESULTS_MD}, {RESULTS_JSON}, {IMAGES / 'bench_*.png'}")
     return 0
 
 
