@@ -373,7 +373,12 @@ def make_test_time():
             tail = [ln for ln in proc.stdout.splitlines() if re.search(r"passed|failed|error", ln)]
             res[f"{target}_tail"] = tail[-3:]
             res[f"{target}_failed"] = re.findall(r"^FAILED (\S+)", proc.stdout, flags=re.M)[:10]
-            res[f"{target}_make_error"] = re.findall(r"^make: \*\*\* .*$", proc.stdout + proc.stderr, flags=re.M)[-1:]
+            res[f"{target}_make_error"] = re.findall(r"^make(?:\[\d+\])?: \*\*\* .*$", proc.stdout + proc.stderr, flags=re.M)[-1:]
+        if res["test_rc"]:  # make stopped at the first failing target: also time every target
+            t0 = time.perf_counter()
+            proc = subprocess.run(["make", "-k", "test"], cwd=repo, capture_output=True, text=True)
+            res["test_k"], res["test_k_rc"] = time.perf_counter() - t0, proc.returncode
+            res["test_k_tail"] = [ln for ln in proc.stdout.splitlines() if re.search(r"passed|failed|error", ln)][-4:]
         return res
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -539,6 +544,9 @@ def report(meta, rows, rows1, cold, sw, stepper, nb, mt):
             L.append("`make test` failed, so this time covers only the targets make ran before stopping ("
                      + "; ".join(f"`{e}`" for e in mt.get("test_make_error", [])) + "). Failed: "
                      + ", ".join(f"`{f}`" for f in mt.get("test_failed", [])) + ".")
+            if "test_k" in mt:
+                L += ["", f"`make -k test` (every target, past the failures) took **{mt['test_k']:.0f} s** "
+                      f"(exit {mt['test_k_rc']}): " + "; ".join(f"`{t.strip()}`" for t in mt["test_k_tail"]) + "."]
     return "\n".join(L) + "\n"
 
 
