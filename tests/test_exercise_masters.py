@@ -25,7 +25,7 @@ def test_the_six_masters_exist():
 def test_master_has_nbgrader_metadata_and_is_executed(path):
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
-    assert nb.metadata["kernelspec"] == {"display_name": "Python 3", "language": "python", "name": "python3"}
+    assert nb.metadata["kernelspec"] == {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     assert "backprop_lab" not in nb.metadata, "masters are executed; only student versions are unexecuted"
     ids, points, solutions = [], 0, 0
     for cell in nb.cells:
