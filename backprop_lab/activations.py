@@ -108,12 +108,10 @@ class Activation:
 # --- the elementwise activations --------------------------------------------
 
 def _sigmoid(z):
-    # Stable for any z: with e = exp(-|z|) <= 1, sigmoid(z) = 1/(1+e) for z >= 0
-    # and e/(1+e) for z < 0, so exp never overflows.
-    e = np.exp(-np.abs(z))
-    out = np.where(z >= 0, 1.0, e)
-    out /= 1.0 + e
-    return out
+    # sigmoid(z) = 1 / (1 + e^-z) = exp(-log(1 + e^-z)) = exp(-logaddexp(0, -z)): logaddexp never
+    # overflows, so this is stable for any z, keeps full relative precision for z << 0, and takes
+    # fewer ufunc calls than the two-branch form. (Works on scalars too: students call g(z_j).)
+    return np.exp(-np.logaddexp(0.0, -z))
 
 
 def _sigmoid_prime(z):

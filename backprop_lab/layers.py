@@ -58,6 +58,8 @@ class PerLayer(Sequence):
         return l - self.first
 
     def __getitem__(self, l):
+        if type(l) is int and self.first <= l < self.first + len(self._items):
+            return self._items[l - self.first]  # the common case: a valid layer number
         return self._items[self._position(l)]
 
     def __setitem__(self, l, value):
