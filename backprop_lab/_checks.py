@@ -7,6 +7,7 @@ before numpy can raise its own, less helpful, message (or silently broadcast).
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -29,7 +30,7 @@ def as_numeric(value, name):
 
 def check_finite(arr, name):
     """Raise ValueError naming where arr has NaN or inf."""
-    if np.isfinite(arr.sum()):
+    if math.isfinite(arr.sum()):
         return  # a finite sum means no NaN or inf (either would make the sum NaN or inf)
     finite = np.isfinite(arr)
     if finite.all():
