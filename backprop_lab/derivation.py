@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import get_activation
-from .gradcheck import numerical_gradient, relative_error
+from .gradcheck import _cost_from_z, numerical_gradient, relative_error
 from .losses import get_loss
 from .network import Backward, Forward, Network, _as_batch, _as_input, _check_network
 
@@ -254,16 +254,14 @@ def _cost_from(net, l, y, loss, a=None, z=None):
     """Per-example c, running the network from a^(l) (if given) or from z^(l)."""
     loss = get_loss(loss)
     y = np.asarray(y, dtype=float)
-    if z is None:
-        if l == net.L:
-            c = loss(a, y)
-            return float(c) if np.ndim(c) == 0 else c
-        z, l = a @ net.W[l + 1] + net.b[l + 1], l + 1
-    for k in range(l + 1, net.L + 1):
-        z = net.g[k - 1](z) @ net.W[k] + net.b[k]
-    # sigmoid + binary cross-entropy and softmax + cross-entropy: c straight from z, which
-    # stays accurate when the output saturates (log(1 - a) loses digits as a -> 1)
-    c = loss.value_from_z(z, y) if loss.is_fused(net.g[net.L]) else loss(net.g[net.L](z), y)
+    if z is None and l == net.L:
+        c = loss(a, y)
+    else:
+        if z is None:
+            z, l = a @ net.W[l + 1] + net.b[l + 1], l + 1
+        # the same runner as gradient_check's oracle; for sigmoid + binary cross-entropy and
+        # softmax + cross-entropy it takes c straight from z (log(1 - a) loses digits as a -> 1)
+        c, _ = _cost_from_z(net, l, z, y, loss)
     return float(c) if np.ndim(c) == 0 else c
 
 

@@ -91,6 +91,25 @@ def numerical_jacobian(f, x, eps=1e-6):
     return jac
 
 
+def _cost_from_z(net, l, z, y, loss):
+    """Run layers l..L from z^(l): the per-example c, and which side of its kink every kinked
+    unit of those layers is on (a list of boolean arrays, for kink detection).
+
+    z: (m, n_l) or (n_l,); y: the output's shape. c is computed from z^(L) for the fused pairs,
+    so it stays accurate when the output saturates.
+    """
+    sides = []
+    for k in range(l, net.L + 1):
+        if k > l:
+            z = a @ net.W[k] + net.b[k]
+        g = net.g[k]
+        for kink in g.kinks:
+            sides.append(z > kink)
+        a = g(z)
+    c = loss.value_from_z(z, y) if loss.is_fused(net.g[net.L]) else loss(a, y)
+    return c, sides
+
+
 class _Oracle:
     """Runs the network forward (in float64) from a perturbed quantity, recording kinks."""
 
@@ -104,17 +123,7 @@ class _Oracle:
 
     def run_from(self, l, zl):
         """Per-example c, and the kink sides of every kinked unit in layers l..L, from z^(l)."""
-        net, sides = self.net, []
-        z = zl
-        for k in range(l, self.L + 1):
-            if k > l:
-                z = a @ net.W[k] + net.b[k]
-            g = net.g[k]
-            for kink in g.kinks:
-                sides.append(z > kink)
-            a = g(z)
-        c = self.loss.value_from_z(z, self.y2) if self.loss.is_fused(net.g[self.L]) else self.loss(a, self.y2)
-        return c, sides
+        return _cost_from_z(self.net, l, zl, self.y2, self.loss)
 
     def run(self):
         return self.run_from(1, self.x2 @ self.net.W[1] + self.net.b[1])
