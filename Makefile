@@ -51,3 +51,7 @@ test-notebooks: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+## make run-notebooks NB="notebooks/0X_....ipynb ..." - execute notebooks in place, as they are committed
+run-notebooks: $(STAMP)
+	$(PY) scripts/run_notebooks.py $(NB)

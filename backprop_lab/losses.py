@@ -3,7 +3,9 @@
 A loss returns one number per example; the dataset cost is their mean,
 C = (1/|D|) sum_x c(x) (see :func:`backprop_lab.cost`).
 
-* ``mse``: c = 1/2 sum_j (a_j - y_j)^2, dc/da = a - y.
+* ``squared_error`` (also called ``mse``, the name most code uses): c = 1/2 sum_j (a_j - y_j)^2,
+  dc/da = a - y. It is a sum over the outputs, halved, not a mean: the only mean is the one over
+  the dataset in C (scikit-learn calls this loss ``squared_error`` for the same reason).
 * ``binary_cross_entropy``: c = -sum_j [y_j log a_j + (1 - y_j) log(1 - a_j)], targets in [0, 1].
 * ``cross_entropy``: c = -sum_j y_j log a_j, one-hot or probability targets, softmax output.
 
@@ -19,7 +21,7 @@ import numpy as np
 
 from .activations import sigmoid, softmax
 
-__all__ = ["Loss", "LOSSES", "get_loss", "mse", "binary_cross_entropy", "cross_entropy"]
+__all__ = ["Loss", "LOSSES", "ALIASES", "get_loss", "squared_error", "mse", "binary_cross_entropy", "cross_entropy"]
 
 
 class Loss:
@@ -59,8 +61,8 @@ class Loss:
         return f"<loss {self.name!r}>"
 
 
-class MSE(Loss):
-    name = "mse"
+class SquaredError(Loss):
+    name = "squared_error"
     formula = r"c = \tfrac12 \sum_j (a_j - y_j)^2"
 
     def __call__(self, a, y):
@@ -155,12 +157,16 @@ def _check_in_unit_interval(y, name):
             f"e.g. {float(bad.flat[0]):.6g} (min {float(y.min()):.6g}, max {float(y.max()):.6g})")
 
 
-mse = MSE()
+squared_error = SquaredError()
+mse = squared_error  # the same object under its usual name
 binary_cross_entropy = BinaryCrossEntropy()
 cross_entropy = CrossEntropy()
 
-LOSSES = {c.name: c for c in (mse, binary_cross_entropy, cross_entropy)}
+LOSSES = {c.name: c for c in (squared_error, binary_cross_entropy, cross_entropy)}
 """Every built-in loss, by name. Tests loop over this registry."""
+
+ALIASES = {"mse": "squared_error"}
+"""Other names that :func:`get_loss` accepts: alias -> name in :data:`LOSSES`."""
 
 
 def get_loss(loss):
@@ -170,9 +176,10 @@ def get_loss(loss):
         return loss
     if isinstance(loss, str):
         try:
-            return LOSSES[loss]
+            return LOSSES[ALIASES.get(loss, loss)]
         except KeyError:
             raise ValueError(
                 f"unknown loss {loss!r}; the valid names are "
-                + ", ".join(repr(n) for n in LOSSES)) from None
+                + ", ".join(repr(n) + "".join(f" (also {a!r})" for a, t in ALIASES.items() if t == n)
+                            for n in LOSSES)) from None
     raise TypeError(f"a loss must be a name such as 'mse' or a Loss object, not {type(loss).__name__}")

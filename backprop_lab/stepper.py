@@ -518,7 +518,7 @@ class DeltaSteps(Sequence):
             return tuple(lines), f"C is the mean of the per-example cost c ({name}) over the batch."
         e = example or 0
         a, y = self._a[L][e], self._y[e]
-        if name == "mse":
+        if name == "squared_error":
             terms = _sum_terms(rf"({fmt_number(ai)} - {fmt_number(yi)})^2" for ai, yi in zip(a, y))
             line = rf"c = \tfrac12 \sum_j (a_j^{{({L})}} - y_j)^2 = \tfrac12\big({terms}\big)"
         elif name == "binary_cross_entropy":
@@ -535,7 +535,7 @@ class DeltaSteps(Sequence):
         if j is not None:
             grad = self.loss.grad(a[None, :], y[None, :])[0]
             lhs = rf"\frac{{\partial c}}{{\partial a_{{{j}}}^{{({L})}}}}"
-            if name == "mse":
+            if name == "squared_error":
                 mid = rf"a_{{{j}}}^{{({L})}} - y_{{{j}}} = {fmt_number(a[j])} - {_p(y[j])} = "
             elif name == "cross_entropy":
                 mid = rf"-\frac{{y_{{{j}}}}}{{a_{{{j}}}}} = -\frac{{{fmt_number(y[j])}}}{{{fmt_number(a[j])}}} = "
@@ -682,7 +682,7 @@ class DeltaSteps(Sequence):
                 out["the sign is flipped: delta^(L) = a - y, not y - a."] = y - a
                 return out
             out["the sign is flipped: dc/da = a - y for the mse cost, not y - a."] = (
-                -self._delta[l - 1] if self.loss.name == "mse" else None)
+                -self._delta[l - 1] if self.loss.name == "squared_error" else None)
         else:
             upstream = self._delta[l] @ self._W[l].T
             n_next = self.sizes[l + 1]

@@ -17,7 +17,8 @@ def away_from_kinks(g, z):
 
 def test_registry_holds_the_documented_activations_and_losses():
     assert list(bl.ACTIVATIONS) == ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softplus", "softmax"]
-    assert list(bl.LOSSES) == ["mse", "binary_cross_entropy", "cross_entropy"]
+    assert list(bl.LOSSES) == ["squared_error", "binary_cross_entropy", "cross_entropy"]
+    assert bl.get_loss("mse") is bl.LOSSES["squared_error"]  # the usual name is an alias
     for name, g in bl.ACTIVATIONS.items():
         assert g.name == name and bl.get_activation(name) is g and bl.get_activation(g) is g
         assert g.formula and g.prime_formula
@@ -108,7 +109,7 @@ def test_loss_grad_is_dc_da(name):
 
 def test_mse_is_half_the_squared_error():
     a, y = np.array([[0.5, 2.0]]), np.array([[1.0, 0.0]])
-    np.testing.assert_array_equal(bl.LOSSES["mse"](a, y), [0.5 * (0.25 + 4.0)])
+    np.testing.assert_array_equal(bl.LOSSES["squared_error"](a, y), [0.5 * (0.25 + 4.0)])
 
 
 class Unfused(bl.Loss):

@@ -50,7 +50,7 @@ def test_status_lines_name_the_equation_of_each_step():
     s = DeltaSteps(net, x, y)
     assert s.status(0) == "step 0/8: a^(0) = x, the input"
     assert s.status(2) == "step 2/8: a^(2) = g_2(z^(2)) with z^(2) = a^(1) W^(2) + b^(2)"
-    assert s.status(4).startswith("step 4/8: the cost c(a^(3), y) for each example (mse)")
+    assert s.status(4).startswith("step 4/8: the cost c(a^(3), y) for each example (squared_error)")
     assert s.status(5) == "step 5/8: delta^(3) = dc/da^(3) * g'(z^(3))"
     assert s.status(6) == "step 6/8: delta^(2) = (delta^(3) W^(3)T) * g'(z^(2))"
     assert s.status(7) == "step 7/8: delta^(1) = (delta^(2) W^(2)T) * g'(z^(1))"

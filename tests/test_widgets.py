@@ -57,7 +57,7 @@ def test_controls_are_the_ones_the_notebooks_and_browser_tests_use(stepper):
     assert stepper.step == 0 and not stepper.done and stepper.layer is None
     assert stepper.prev_button.disabled and not stepper.next_button.disabled
     assert stepper.status.value == "step 0/10: a^(0) = x, the input"
-    assert repr(stepper) == "DeltaStepper(sizes=[2, 4, 3, 4, 1], m=5, loss='mse', step=0/10)"
+    assert repr(stepper) == "DeltaStepper(sizes=[2, 4, 3, 4, 1], m=5, loss='squared_error', step=0/10)"
 
 
 def test_clicking_next_walks_forward_then_backward_from_L_to_1(stepper):
