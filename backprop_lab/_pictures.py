@@ -46,7 +46,7 @@ def _label(ax, xy, text, color="black", fontsize=_FONT, **kw):
     kw.setdefault("ha", "center")
     kw.setdefault("va", "center")
     return ax.text(xy[0], xy[1], text, fontsize=fontsize, color=color, zorder=5,
-                   bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=color, lw=0.8), **kw)
+                   bbox=dict(boxstyle="round,pad=0.2", fc=(1, 1, 1, 0.75), ec=color, lw=0.8), **kw)
 
 
 def _column(n, x):
@@ -127,7 +127,7 @@ def draw_fan_out(ax, W_next, delta_next, j, l=1):
                          f"{W_next.shape} and {delta_next.shape}")
     n_l, n_next = W_next.shape
     _check_index("j", j, n_l, f"layer {l}")
-    gap = 3.2
+    gap = 4.6
     left, right = _column(n_l, 0.0), _column(n_next, gap)
     edges, highlighted, edge_labels, delta_labels = {}, [], {}, {}
     for i in range(n_l):
@@ -141,8 +141,7 @@ def draw_fan_out(ax, W_next, delta_next, j, l=1):
                 highlighted.append((i, k))
     up = f"^{{({l + 1})}}"
     for k in range(n_next):
-        t = 0.62
-        spot = left[j] + t * (right[k] - left[j])
+        spot = left[j] + 0.5 * (right[k] - left[j])
         edge_labels[(j, k)] = _label(
             ax, spot, f"$W{up}_{{{j + 1}{k + 1}}} = (W^T)_{{{k + 1}{j + 1}}} = {W_next[j, k]:.2f}$",
             color=HIGHLIGHT)
