@@ -167,3 +167,25 @@ def test_network_edge_labels_sit_on_their_edges_and_do_not_overlap():
     boxes = [t.get_window_extent() for t in art["edge_labels"].values()]
     overlaps = [(a, b) for a in range(12) for b in range(a + 1, 12) if boxes[a].overlaps(boxes[b])]
     assert not overlaps, f"{len(overlaps)} pairs of edge labels overlap"
+
+
+# the notebooks store these pictures as PNG outputs of the cells that draw them
+PICTURES_IN_NOTEBOOKS = {
+    "01_forward_pass.ipynb": ["draw_network", "draw_neuron_gates", "draw_chain_paths"],
+    "02_output_delta.ipynb": ["draw_output_paths"],
+    "03_backward_recursion.ipynb": ["draw_fan_out"],
+    "04_weight_bias_gradients.ipynb": ["draw_weight_edge", "plot_backprop_timing"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(PICTURES_IN_NOTEBOOKS))
+def test_notebooks_store_each_picture_as_png(name):
+    from pathlib import Path
+
+    import nbformat
+    nb = nbformat.read(Path(__file__).resolve().parent.parent / "notebooks" / name, as_version=4)
+    for function in PICTURES_IN_NOTEBOOKS[name]:
+        cells = [c for c in nb.cells if c.cell_type == "code" and f"bl.plotting.{function}(" in c.source]
+        assert cells, f"{name} never calls bl.plotting.{function}"
+        assert any("image/png" in o.get("data", {}) for c in cells for o in c.get("outputs", [])), (
+            f"{name}: the cell calling {function} stores no PNG output")
