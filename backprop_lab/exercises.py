@@ -1321,7 +1321,7 @@ QUESTIONS = {q.qid: q for q in [
                   "This is the mistake `missing_activation_derivative`: z_j reaches the next layer "
                   "through a_j = g(z_j), which contributes g'(z_j)."),
         },
-        "C", (NB03, "The seed's W^T notation")),
+        "C", (NB03, "The exercise's W^T notation")),
     Question(
         "E5.6",
         "For part (b) the seed's answer writes the line below. Which chain rule is right?",

@@ -7,14 +7,23 @@ neuron j of layer l, the seed's W_ij^(l).
 :class:`NetworkDiagram` and :class:`DeltaBars` draw the same pictures once and then
 update their artists in place (colours, labels, bar heights), which is what the widgets
 need to redraw fast. :func:`plot_delta_norms` and :func:`plot_loss_curve` are plain plots.
+
+The derivation's pictures (:func:`draw_output_paths`, :func:`draw_fan_out`,
+:func:`draw_weight_edge`, :func:`draw_chain_paths`, :func:`draw_neuron_gates`,
+:func:`plot_backprop_timing`) live in ``backprop_lab/_pictures.py`` and are re-exported here.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ._pictures import (CONTEXT, HIGHLIGHT, SECOND, draw_chain_paths, draw_fan_out, draw_neuron_gates, draw_output_paths,
+                        draw_weight_edge, plot_backprop_timing)
+
 __all__ = ["draw_network", "plot_decision_boundary", "network_positions", "NetworkDiagram",
-           "DeltaBars", "plot_delta_norms", "plot_loss_curve", "short_number", "sup"]
+           "DeltaBars", "plot_delta_norms", "plot_loss_curve", "short_number", "sup",
+           "draw_output_paths", "draw_fan_out", "draw_weight_edge", "draw_chain_paths",
+           "draw_neuron_gates", "plot_backprop_timing"]
 
 
 def _sizes(net_or_sizes):
@@ -60,7 +69,7 @@ def _check_layers(values, sizes, first, name, shape_of):
 
 def draw_network(ax, net_or_sizes, node_values=None, edge_values=None, highlight=None,
                  node_labels=True, edge_labels=False, fmt="{:.2f}", cmap="coolwarm",
-                 node_title=None, edge_title=None):
+                 node_title=None, edge_title=None, layer_gap=1.0):
     """Draw a fully connected network on ``ax``.
 
     net_or_sizes : a Network, or the sizes [n_0, ..., n_L].
@@ -71,9 +80,14 @@ def draw_network(ax, net_or_sizes, node_values=None, edge_values=None, highlight
         (n_{l-1}, n_l): e.g. ``net.W``. Edge (i, j) of layer l is coloured by its value and
         its width grows with |value|.
     highlight : a layer number l to outline, or None.
-    node_labels, edge_labels : write the values on neurons / edges.
+    node_labels, edge_labels : write the values on neurons / edges. An edge's label sits on
+        its edge, turned along it and framed in the edge's colour, at the point of the edge
+        farthest from the labels already placed (so that no two labels overlap).
+    layer_gap : the horizontal distance between layers (1.0: as wide as neurons are apart);
+        wider gaps leave more room for edge labels.
     Returns a dict with the artists: ``"nodes"`` (list per layer), ``"edges"`` (list per
-    layer of LineCollections) and ``"highlight"`` (a patch or None).
+    layer of LineCollections), ``"highlight"`` (a patch or None) and ``"edge_labels"``
+    (a dict (l, i, j) -> Text, the label of edge (i, j) of layer l, 0-based i and j).
     """
     from matplotlib import colormaps
     from matplotlib.collections import LineCollection
@@ -86,7 +100,9 @@ def draw_network(ax, net_or_sizes, node_values=None, edge_values=None, highlight
     edges = _check_layers(edge_values, sizes, 1, "edge_values", lambda l: (sizes[l - 1], sizes[l]))
     if highlight is not None and not 0 <= highlight <= L:
         raise ValueError(f"highlight must be a layer number 0..{L}, got {highlight}")
-    pos = network_positions(sizes)
+    if not layer_gap > 0:
+        raise ValueError(f"layer_gap must be a positive number, got {layer_gap!r}")
+    pos = [p * [layer_gap, 1.0] for p in network_positions(sizes)]
     cm = colormaps[cmap]
 
     def norm_for(arrays):
@@ -95,7 +111,8 @@ def draw_network(ax, net_or_sizes, node_values=None, edge_values=None, highlight
 
     node_norm, edge_norm = norm_for(nodes), norm_for(edges)
     edge_max = edge_norm.vmax
-    artists = {"nodes": [], "edges": [], "highlight": None}
+    artists = {"nodes": [], "edges": [], "highlight": None, "edge_labels": {}}
+    placed = [tuple(p) for layer in pos for p in layer]  # label spots taken, neurons first
     for l in range(1, L + 1):
         segs = [(pos[l - 1][i], pos[l][j]) for i in range(sizes[l - 1]) for j in range(sizes[l])]
         v = edges[l - 1]
@@ -106,10 +123,16 @@ def draw_network(ax, net_or_sizes, node_values=None, edge_values=None, highlight
             lc = LineCollection(segs, colors=cm(edge_norm(flat)),
                                 linewidths=0.5 + 3.5 * np.abs(flat) / edge_max, zorder=1)
             if edge_labels:
-                for (p, q), val in zip(segs, flat):
-                    mid = 0.35 * np.asarray(p) + 0.65 * np.asarray(q)
-                    ax.text(mid[0], mid[1], fmt.format(val), fontsize=7, ha="center", va="center",
-                            zorder=4, bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.8))
+                colours = cm(edge_norm(flat))
+                for n_seg, ((p, q), val) in enumerate(zip(segs, flat)):
+                    i, j = divmod(n_seg, sizes[l])
+                    spot = _free_spot(np.asarray(p), np.asarray(q), placed)
+                    placed.append(tuple(spot))
+                    angle = np.degrees(np.arctan2(q[1] - p[1], q[0] - p[0]))
+                    artists["edge_labels"][(l, i, j)] = ax.text(
+                        spot[0], spot[1], fmt.format(val), fontsize=9, ha="center", va="center",
+                        rotation=angle, rotation_mode="anchor", transform_rotates_text=True, zorder=4,
+                        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec=colours[n_seg], lw=1.2))
         ax.add_collection(lc)
         artists["edges"].append(lc)
     for l in range(L + 1):
@@ -119,23 +142,43 @@ def draw_network(ax, net_or_sizes, node_values=None, edge_values=None, highlight
         artists["nodes"].append(sc)
         if node_labels and v is not None:
             for (px, py), val in zip(pos[l], v):
-                ax.text(px, py, fmt.format(val), fontsize=8, ha="center", va="center", zorder=5)
-        ax.text(l, (max(sizes) - 1) / 2 + 0.8, f"layer {l}" if l else "input", ha="center",
-                va="bottom", fontsize=9)
+                dark = abs(node_norm(val) - 0.5) > 0.35  # white text on the darkest colours
+                ax.text(px, py, fmt.format(val), fontsize=9, ha="center", va="center", zorder=5,
+                        color="white" if dark else "black")
+        ax.text(l * layer_gap, (max(sizes) - 1) / 2 + 0.7, f"layer {l}" if l else "input",
+                ha="center", va="bottom", fontsize=10)
     if highlight is not None:
         h = (sizes[highlight] - 1) / 2
-        patch = FancyBboxPatch((highlight - 0.3, -h - 0.45), 0.6, 2 * h + 0.9,
+        patch = FancyBboxPatch((highlight * layer_gap - 0.3, -h - 0.45), 0.6, 2 * h + 0.9,
                                boxstyle="round,pad=0.05", fc="none", ec="tab:orange", lw=2.5, zorder=2)
         ax.add_patch(patch)
         artists["highlight"] = patch
     top = (max(sizes) - 1) / 2
-    ax.set_xlim(-0.6, L + 0.6)
-    ax.set_ylim(-top - 0.8, top + 1.4)
+    ax.set_xlim(-0.6, L * layer_gap + 0.6)
+    ax.set_ylim(-top - 0.6, top + 1.1)
     ax.set_aspect("equal", adjustable="box")
     ax.axis("off")
     if node_title or edge_title:
         ax.set_title(" · ".join(t for t in (node_title, edge_title) if t), fontsize=10)
     return artists
+
+
+def _free_spot(p, q, placed, box=(0.2, 0.09)):
+    """The point of the segment p-q (away from its ends) farthest from every point in ``placed``.
+
+    Distances are measured in units of a label's half width and half height (``box``), so the
+    spot chosen is where a label overlaps least with the labels and neurons already there; ties
+    go to the middle of the edge.
+    """
+    ts = np.linspace(0.25, 0.75, 21)
+    spots = p + ts[:, None] * (q - p)
+    if not placed:
+        return spots[len(ts) // 2]
+    others = np.asarray(placed, dtype=float)
+    d = (spots[:, None, :] - others[None, :, :]) / np.asarray(box)
+    clearance = np.sqrt((d ** 2).sum(axis=2)).min(axis=1)
+    score = np.minimum(clearance, 4.0) - 0.2 * np.abs(ts - 0.5)
+    return spots[int(np.argmax(score))]
 
 
 def plot_decision_boundary(ax, net, x, y=None, resolution=200, margin=0.5, cmap="RdBu_r"):

@@ -50,7 +50,7 @@ SECTIONS = {
     # notebook 03: the recursion
     "next_layer_dependence": Section(NB03, "Step 1: how z^(l+1) depends on a^(l)"),
     "hidden_delta": Section(NB03, "Step 2: the recursion in index form"),
-    "transpose_notation": Section(NB03, "The seed's W^T notation"),
+    "transpose_notation": Section(NB03, "The exercise's W^T notation"),
     "recursion_forms": Section(NB03, "Three ways to write the recursion"),
     "notation_translator": Section(NB03, "Notation translator: Nielsen and column vectors"),
     "missing_transpose": Section(NB03, "Common mistake: the missing transpose"),

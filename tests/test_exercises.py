@@ -631,7 +631,7 @@ def test_every_mistake_has_an_explanation_and_a_section_that_exists(mistake):
     cited = {
         ex.NB02: {"Step 2: an elementwise g collapses the sum", "Softmax: when the sum does not collapse",
                   "Common mistake: g(z) instead of g'(z)"},
-        ex.NB03: {"Step 2: the recursion in index form", "The seed's W^T notation",
+        ex.NB03: {"Step 2: the recursion in index form", "The exercise's W^T notation",
                   "Common mistake: the missing transpose", "Common mistake: g' evaluated at a instead of z"},
         ex.NB04: {"Step 1: dc/dW for one example", "Step 2: dc/db for one example",
                   "From one example to the dataset: the 1/|D|", "Common mistake: forgetting the 1/|D|",

@@ -156,7 +156,7 @@ REQUIRED_SECTIONS = {
         "Common mistake: g(z) instead of g'(z)"],
     "03_backward_recursion.ipynb": [
         "Step 1: how z^(l+1) depends on a^(l)", "Step 2: the recursion in index form",
-        "The seed's W^T notation", "Three ways to write the recursion",
+        "The exercise's W^T notation", "Three ways to write the recursion",
         "Notation translator: Nielsen and column vectors", "Common mistake: the missing transpose",
         "Common mistake: g' evaluated at a instead of z"],
     "04_weight_bias_gradients.ipynb": [

@@ -1,0 +1,191 @@
+"""The derivation's pictures show what the notebooks' text says they show.
+
+Each test reads the artists actually on the axes (arrows by their gid and colour, texts by
+their content), not only the dict the function returns.
+"""
+
+import re
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch
+
+import backprop_lab as bl
+from backprop_lab.plotting import (CONTEXT, HIGHLIGHT, SECOND, draw_chain_paths, draw_fan_out,
+                                   draw_network, draw_neuron_gates, draw_output_paths,
+                                   draw_weight_edge, plot_backprop_timing)
+
+
+def new_ax():
+    return Figure(figsize=(8, 5)).add_subplot()
+
+
+def arrows(ax, prefix):
+    """{gid: colour} of every arrow on ax whose gid starts with prefix."""
+    return {p.get_gid(): to_rgba(p.get_edgecolor()) for p in ax.patches
+            if isinstance(p, FancyArrowPatch) and (p.get_gid() or "").startswith(prefix)}
+
+
+def pairs(gids):
+    """'W 2->1' or 'z 2->a 1' -> (2, 1)."""
+    return {tuple(int(n) for n in re.findall(r"\d+", g)) for g in gids}
+
+
+def highlighted(ax, prefix):
+    return {g for g, c in arrows(ax, prefix).items() if np.allclose(c, to_rgba(HIGHLIGHT))}
+
+
+def texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+@pytest.mark.parametrize("n", [2, 3, 5])
+def test_output_paths_one_to_one_for_elementwise_all_pairs_for_softmax(n):
+    ax = new_ax()
+    out = draw_output_paths(ax, n, softmax=False, j=1)
+    drawn = arrows(ax, "z ")
+    assert pairs(drawn) == {(k, k) for k in range(n)} == set(out["paths"])
+    assert pairs(highlighted(ax, "z ")) == {(1, 1)}
+    assert highlighted(ax, "a ") == {"a 1->c"}             # and on to c along a_2 only
+    assert len(arrows(ax, "a ")) == n
+    ax = new_ax()
+    out = draw_output_paths(ax, n, softmax=True, j=1)
+    drawn = arrows(ax, "z ")
+    assert pairs(drawn) == {(j, k) for j in range(n) for k in range(n)} and len(drawn) == n * n
+    assert pairs(highlighted(ax, "z ")) == {(1, k) for k in range(n)} == set(out["highlighted"])
+    assert len(highlighted(ax, "a ")) == n                 # z_2 reaches c through every a_k
+    with pytest.raises(ValueError, match="j must be a 0-based index"):
+        draw_output_paths(new_ax(), 3, j=3)
+
+
+@pytest.mark.parametrize("j", [0, 2, 3])
+def test_fan_out_highlights_exactly_the_edges_from_j_with_their_deltas(j):
+    rng = np.random.default_rng(0)
+    W_next, delta_next = rng.standard_normal((4, 3)), rng.standard_normal(3)
+    ax = new_ax()
+    out = draw_fan_out(ax, W_next, delta_next, j=j, l=2)
+    assert len(arrows(ax, "W ")) == 4 * 3                  # every edge of the layer is drawn
+    assert pairs(highlighted(ax, "W ")) == {(j, k) for k in range(3)} == set(out["highlighted"])
+    shown = texts(ax)
+    for k in range(3):
+        # each highlighted edge names W_jk = (W^T)_kj (numbered from 1) with its value
+        label = f"$W^{{(3)}}_{{{j + 1}{k + 1}}} = (W^T)_{{{k + 1}{j + 1}}} = {W_next[j, k]:.2f}$"
+        assert label in shown and out["edge_labels"][(j, k)].get_text() == label
+        # and neuron k carries its delta back
+        assert f"$\\delta^{{(3)}}_{{{k + 1}}} = {delta_next[k]:.4f}$" in shown
+    total = delta_next @ W_next[j]
+    assert out["sum"] == pytest.approx(total)
+    assert any(f"= {total:.4f}$" in t and "\\sum_k" in t for t in shown)
+    with pytest.raises(ValueError, match="shapes"):
+        draw_fan_out(new_ax(), W_next, delta_next[:2], j=0)
+
+
+def test_weight_edge_highlights_one_edge_and_says_why():
+    ax = new_ax()
+    out = draw_weight_edge(ax, 4, 3, i=1, j=2, l=2, a_prev=np.array([0.1, -0.5, 0.3, 0.9]))
+    assert len(arrows(ax, "W ")) == 12
+    assert pairs(highlighted(ax, "W ")) == {(1, 2)} == set(out["highlighted"])
+    shown = texts(ax)
+    assert "$W^{(2)}_{23}$" in shown
+    assert "$\\partial z_{3} / \\partial W_{23} = a_{2}$" in shown
+    assert sum(t.endswith("W_{23} = 0$") for t in shown) == 2  # the two other z_k do not move
+    assert "-0.50" in shown
+
+
+def test_chain_paths_two_coloured_paths_with_their_numbers():
+    local = {"dv1/du": 2.0, "dc/dv1": 0.5, "dv2/du": -1.0, "dc/dv2": 3.0}
+    ax = new_ax()
+    out = draw_chain_paths(ax, local)
+    colours = arrows(ax, "")
+    assert {g for g, c in colours.items() if np.allclose(c, to_rgba(HIGHLIGHT))} == {"u->v1", "v1->c"}
+    assert {g for g, c in colours.items() if np.allclose(c, to_rgba(SECOND))} == {"u->v2", "v2->c"}
+    assert out["edge_labels"]["dc/dv2"].get_text().endswith("= 3.000")
+    assert ax.get_legend() is not None and len(ax.get_legend().get_texts()) == 2
+    with pytest.raises(ValueError, match="exactly the keys"):
+        draw_chain_paths(new_ax(), {"dv1/du": 1.0})
+
+
+def test_neuron_gates_gradients_are_upstream_times_local_and_match_finite_differences():
+    g, y = bl.ACTIVATIONS["tanh"], 0.3
+    a, W, b = np.array([1.0, 2.0]), np.array([0.5, -0.8]), 0.1
+    ax = new_ax()
+    out = draw_neuron_gates(ax, a, W, b, g, y)
+
+    def c(a1, W1, a2, W2, b):
+        return 0.5 * (np.tanh(a1 * W1 + a2 * W2 + b) - y) ** 2
+
+    args = {"a1": a[0], "W1": W[0], "a2": a[1], "W2": W[1], "b": b}
+    eps = 1e-6
+    for name in args:
+        up, down = dict(args), dict(args)
+        up[name] += eps
+        down[name] -= eps
+        assert out["grad"][name] == pytest.approx((c(**up) - c(**down)) / (2 * eps), abs=1e-8)
+    # add distributes, multiply swaps
+    assert out["grad"]["p1"] == out["grad"]["p2"] == out["grad"]["b"] == out["grad"]["z"]
+    assert out["grad"]["W1"] == pytest.approx(out["grad"]["z"] * a[0])
+    assert out["grad"]["a2"] == pytest.approx(out["grad"]["z"] * W[1])
+    # the picture writes those numbers on the wires
+    shown = texts(ax)
+    for name in ("a1", "W1", "b", "z", "out"):
+        assert f"{out['grad'][name]:.3f}" in shown and f"{out['value'][name]:.2f}" in shown
+        up_text, down_text = out["labels"][name]
+        assert down_text.get_text() == f"{out['grad'][name]:.3f}"
+        assert np.allclose(to_rgba(down_text.get_color()), to_rgba(HIGHLIGHT))
+
+
+def test_backprop_timing_is_log_log_with_both_series():
+    ax = new_ax()
+    fd, bp = plot_backprop_timing(ax, [10, 100, 1000], [1e-3, 1e-2, 1e-1], [1e-4, 2e-4, 5e-4])
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    np.testing.assert_allclose(fd.get_ydata(), [1e-3, 1e-2, 1e-1])
+    np.testing.assert_allclose(bp.get_xdata(), [10, 100, 1000])
+    assert len(ax.get_legend().get_texts()) == 2
+    with pytest.raises(ValueError, match="one length"):
+        plot_backprop_timing(new_ax(), [1, 2], [1], [1, 2])
+
+
+def test_network_edge_labels_sit_on_their_edges_and_do_not_overlap():
+    W1 = np.array([[0.5, -1.0, 0.3], [0.8, 0.2, -0.6]])
+    W2 = np.array([[1.0, -0.5], [-0.7, 0.4], [0.6, 0.9]])
+    net = bl.Network(weights=[W1, W2], biases=[np.zeros(3), np.zeros(2)], activations=["tanh", "sigmoid"])
+    fig = Figure(figsize=(7.5, 4.6))
+    ax = fig.add_subplot()
+    art = draw_network(ax, net, node_values=list(bl.forward(net, np.array([1.0, 2.0])).a),
+                       edge_values=list(net.W), edge_labels=True, layer_gap=2.2)
+    pos = [p * [2.2, 1.0] for p in bl.plotting.network_positions(net.sizes)]
+    assert len(art["edge_labels"]) == 12
+    for (l, i, j), text in art["edge_labels"].items():
+        assert text.get_text() == f"{net.W[l][i, j]:.2f}"
+        # the label's centre lies on the segment from neuron i of layer l-1 to neuron j of layer l
+        p, q, s = pos[l - 1][i], pos[l][j], np.asarray(text.get_position())
+        cross = (q - p)[0] * (s - p)[1] - (q - p)[1] * (s - p)[0]
+        assert abs(cross) < 1e-9 and 0.2 < (s - p)[0] / (q - p)[0] < 0.8
+    fig.canvas.draw()
+    boxes = [t.get_window_extent() for t in art["edge_labels"].values()]
+    overlaps = [(a, b) for a in range(12) for b in range(a + 1, 12) if boxes[a].overlaps(boxes[b])]
+    assert not overlaps, f"{len(overlaps)} pairs of edge labels overlap"
+
+
+# the notebooks store these pictures as PNG outputs of the cells that draw them
+PICTURES_IN_NOTEBOOKS = {
+    "01_forward_pass.ipynb": ["draw_network", "draw_neuron_gates", "draw_chain_paths"],
+    "02_output_delta.ipynb": ["draw_output_paths"],
+    "03_backward_recursion.ipynb": ["draw_fan_out"],
+    "04_weight_bias_gradients.ipynb": ["draw_weight_edge", "plot_backprop_timing"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(PICTURES_IN_NOTEBOOKS))
+def test_notebooks_store_each_picture_as_png(name):
+    from pathlib import Path
+
+    import nbformat
+    nb = nbformat.read(Path(__file__).resolve().parent.parent / "notebooks" / name, as_version=4)
+    for function in PICTURES_IN_NOTEBOOKS[name]:
+        cells = [c for c in nb.cells if c.cell_type == "code" and f"bl.plotting.{function}(" in c.source]
+        assert cells, f"{name} never calls bl.plotting.{function}"
+        assert any("image/png" in o.get("data", {}) for c in cells for o in c.get("outputs", [])), (
+            f"{name}: the cell calling {function} stores no PNG output")
