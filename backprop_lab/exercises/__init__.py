@@ -47,10 +47,10 @@ import traceback
 
 import numpy as np
 
-from .activations import ACTIVATIONS
-from .gradcheck import numerical_gradients, relative_error
-from .layers import PerLayer
-from .network import Network, forward
+from ..activations import ACTIVATIONS
+from ..gradcheck import numerical_gradients, relative_error
+from ..layers import PerLayer
+from ..network import Network, forward
 
 __all__ = [
     "MISTAKES", "CheckResult", "check_output_delta", "check_hidden_delta", "check_weight_gradient",
@@ -266,7 +266,7 @@ class _BadReturn(Exception):
     """The student's function returned something that is not an answer (None, a string...)."""
 
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _NUMPY_DIR = os.path.dirname(os.path.abspath(np.__file__))
 
 
