@@ -36,6 +36,13 @@ The signatures (rows are examples, as everywhere in backprop_lab):
 The exercise notebooks also use :func:`check_answer` (the "spot the mistake" questions of E5,
 see :data:`QUESTIONS`), :func:`check_by_hand` (the hand computation of E6, see
 :func:`by_hand_problem`) and :func:`check_backward_numerically` (E4).
+
+The package, one idea per module: :mod:`.feedback` (CheckResult), :mod:`.calling` (the one place
+that runs student code), :mod:`.engine` (the one check engine), :mod:`.output_delta`,
+:mod:`.hidden_delta`, :mod:`.gradients` and :mod:`.backward` (E1–E4: probes and candidate
+formulas), :mod:`.questions` (E5) and :mod:`.by_hand` (E6). The mistakes are those of
+:mod:`backprop_lab.mistakes`, the sections those of :mod:`backprop_lab.references`. Probes and
+answers are computed on first use, not at import.
 """
 
 from __future__ import annotations
