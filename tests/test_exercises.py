@@ -792,6 +792,16 @@ def test_e5_credits_the_answer_s_one_correct_line_and_says_exercise_not_seed():
         assert "seed" not in text.lower(), q.qid
 
 
+def test_a_key_is_stored_as_a_digest_of_its_letters():
+    q = ex.question("E5.3")
+    (key,) = passing_choices(q)
+    digest = questions.key_digest("E5.3", key)
+    assert digest == questions.key_digest("E5.3", sorted(key, reverse=True))  # order does not matter
+    assert digest != questions.key_digest("E5.3", set(key) - {"A"})
+    with pytest.raises(ValueError, match="unknown mistake id"):
+        questions.Option("text", "explanation", mistake="not_a_mistake")
+
+
 def test_answers_are_read_leniently_and_named_mistakes_are_recognised():
     assert ex.check_answer("E5.1", lambda: " b. ").passed
     assert ex.check_answer("E5.3", lambda: "A, B, C, D").passed
