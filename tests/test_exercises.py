@@ -638,7 +638,7 @@ def test_importing_the_exercises_builds_no_probe():
     code = ("import backprop_lab.exercises as ex\n"
             "from backprop_lab.exercises import backward, by_hand, gradients, hidden_delta, output_delta\n"
             "es = [output_delta.EXERCISE, hidden_delta.EXERCISE, gradients.WEIGHTS, gradients.BIAS, backward.EXERCISE]\n"
-            "print(sum('probes' in vars(e) for e in es), by_hand._truth.cache_info().currsize)\n"
+            "print(sum('probes' in vars(e) for e in es), by_hand.step_candidates.cache_info().currsize)\n"
             "ex.check_bias_gradient(lambda d: d.mean(axis=0))\n"
             "print(sum('probes' in vars(e) for e in es))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
