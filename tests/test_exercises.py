@@ -1,17 +1,28 @@
 """Tests of backprop_lab.exercises: the checks recognise and name the student's mistakes.
 
 The buggy implementations below are written the way students write them (matrix form, einsum,
-loops in the seed's index form), independently of the candidate formulas inside the module.
-Every one must be recognised by its catalogue id; every correct style must pass.
+loops in the exercise's index form), independently of the candidate formulas inside the package.
+Every one must be recognised by its catalogue id; every correct style must pass. Besides the
+public API (``ex.check_*``), the tests use the public names of the package's internal modules
+(each exercise's ``EXERCISE``, its candidates and probes), never a private name.
 """
 
+import ast
+import subprocess
+import sys
 from collections import Counter
+from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import backprop_lab as bl
 from backprop_lab import exercises as ex
+from backprop_lab.exercises import backward, by_hand, gradients, hidden_delta, output_delta, questions
+from backprop_lab.exercises.engine import Candidate
+from backprop_lab.mistakes import CATALOGUE
+from backprop_lab.references import SECTIONS
 
 # ---------------------------------------------------------------------------------------------
 # E1: output delta, fn(a_L, y, z_L, g) -> delta_L
@@ -544,53 +555,57 @@ def test_backward_index_error_from_a_missing_layer_is_off_by_one():
 # The probes tell every catalogued mistake apart, and their right answers are right
 # ---------------------------------------------------------------------------------------------
 
-ARRAY_CHECKS = [
-    (ex.check_output_delta, ex._OUTPUT_DELTA_CANDIDATES),
-    (ex.check_hidden_delta, ex._HIDDEN_DELTA_CANDIDATES),
-    (ex.check_weight_gradient, ex._WEIGHT_CANDIDATES),
-    (ex.check_bias_gradient, ex._BIAS_CANDIDATES),
-    (ex.check_backward, ex._BACKWARD_CANDIDATES),
-]
+EXERCISES = [output_delta.EXERCISE, hidden_delta.EXERCISE, gradients.WEIGHTS, gradients.BIAS,
+             backward.EXERCISE]
+CHECK_OF = {output_delta.EXERCISE: ex.check_output_delta, hidden_delta.EXERCISE: ex.check_hidden_delta,
+            gradients.WEIGHTS: ex.check_weight_gradient, gradients.BIAS: ex.check_bias_gradient,
+            backward.EXERCISE: ex.check_backward}
+CANDIDATES = [(e, c) for e in EXERCISES for c in e.candidates]
 
 
-@pytest.mark.parametrize("check,candidates", ARRAY_CHECKS, ids=[c.__name__ for c, _ in ARRAY_CHECKS])
-def test_every_candidate_formula_is_recognised_as_itself(check, candidates):
+@pytest.mark.parametrize("exercise,cand", CANDIDATES,
+                         ids=[f"{e.name}-{i}-{c.mistake or 'right'}"
+                              for e in EXERCISES for i, c in enumerate(e.candidates)])
+def test_every_candidate_formula_run_as_a_student_answer_is_named_by_its_own_id(exercise, cand):
     """No two catalogued mistakes (nor a mistake and the right answer) look alike on the probes."""
-    assert check(candidates[0].fn).passed
-    for cand in candidates[1:]:
-        result = check(cand.fn)
+    result = CHECK_OF[exercise](cand.fn)
+    if cand.mistake is None:
+        assert result.passed, repr(result)
+    else:
         assert result.mistake == cand.mistake, (cand.formula, repr(result))
 
 
 def test_output_delta_probes_agree_with_finite_differences():
-    for p in ex._OUTPUT_DELTA_PROBES:
+    exercise = output_delta.EXERCISE
+    for p, right in zip(exercise.probes, exercise.expected()):
         a, y, z, g = p.args()
 
         def c_of_z(zz, y=y, g=g):
             return np.sum(0.5 * (g(zz) - y) ** 2)  # summed over examples: row x gives dc(x)/dz(x)
 
-        assert np.allclose(bl.numerical_gradient(c_of_z, z), p.right, atol=1e-7)
+        assert np.allclose(bl.numerical_gradient(c_of_z, z), right.value["value"], atol=1e-7)
 
 
 def test_hidden_and_weight_probes_agree_with_the_library():
-    for p in ex._HIDDEN_DELTA_PROBES:
+    exercise = hidden_delta.EXERCISE
+    for p, right in zip(exercise.probes, exercise.expected()):
         d, W, z, g = p.args()
-        # a two-layer net whose layer 2 has weights W and an identity output: delta^(1) from it
-        assert np.allclose(p.right, (d @ W.T) * g.prime(z))
+        assert np.allclose(right.value["value"], (d @ W.T) * g.prime(z))
     net = bl.Network.random([3, 4, 2], ["tanh", "identity"], seed=3)
     x = np.random.default_rng(4).normal(size=(5, 3))
     y = np.random.default_rng(5).normal(size=(5, 2))
     fwd = bl.forward(net, x)
     bwd = bl.backward(net, fwd, y, "mse")
-    cand = ex._HIDDEN_DELTA_CANDIDATES[0]
-    assert np.allclose(cand.fn(bwd.delta[2], net.W[2], fwd.z[1], net.g[1]), bwd.delta[1])
-    assert np.allclose(ex._WEIGHT_CANDIDATES[0].fn(fwd.a[0], bwd.delta[1]), bwd.dW[1])
-    assert np.allclose(ex._BIAS_CANDIDATES[0].fn(bwd.delta[1]), bwd.db[1])
+    assert np.allclose(hidden_delta.right(bwd.delta[2], net.W[2], fwd.z[1], net.g[1]), bwd.delta[1])
+    assert np.allclose(gradients.weights_right(fwd.a[0], bwd.delta[1]), bwd.dW[1])
+    assert np.allclose(gradients.bias_right(bwd.delta[1]), bwd.db[1])
+    assert np.allclose(output_delta.right(fwd.a[2], y, fwd.z[2], net.g[2]), bwd.delta[2])
 
 
 def test_backward_probes_agree_with_numerical_gradients():
-    for p in ex._BACKWARD_PROBES:
-        dW, db = ex._BACKWARD_CANDIDATES[0].fn(*p.args())
+    exercise = backward.EXERCISE
+    for p, right in zip(exercise.probes, exercise.expected()):
+        dW, db = right.value["dW"], right.value["db"]
         num = bl.numerical_gradients(p.net, p.x, p.y, "mse")
         for l in range(1, p.net.L + 1):
             keep_W, keep_b = ~num["kinks"][l]["dW"], ~num["kinks"][l]["db"]
@@ -599,13 +614,58 @@ def test_backward_probes_agree_with_numerical_gradients():
 
 
 def test_probes_cover_square_and_non_square_shapes_odd_and_even_batches():
-    for probes in (ex._HIDDEN_DELTA_PROBES, ex._WEIGHT_PROBES, ex._BACKWARD_PROBES):
-        assert any(p.square for p in probes) and any(not p.square for p in probes)
-    batch = {p._args[0].shape[0] for p in ex._OUTPUT_DELTA_PROBES + ex._HIDDEN_DELTA_PROBES
-             + ex._WEIGHT_PROBES + ex._BIAS_PROBES}
+    for exercise in (hidden_delta.EXERCISE, gradients.WEIGHTS, backward.EXERCISE):
+        assert any(p.square for p in exercise.probes) and any(not p.square for p in exercise.probes)
+    batch = {p.m for e in EXERCISES[:4] for p in e.probes}
     assert 1 in batch and any(m % 2 == 0 for m in batch) and any(m % 2 == 1 and m > 1 for m in batch)
-    assert len({p._args[3].name for p in ex._OUTPUT_DELTA_PROBES}) >= 3
-    assert {p.x.shape[0] for p in ex._BACKWARD_PROBES} >= {1, 2, 3}
+    assert len({p.args()[3].name for p in output_delta.EXERCISE.probes}) >= 3
+    assert {p.m for p in backward.EXERCISE.probes} >= {1, 2, 3}
+
+
+def test_a_candidate_must_name_a_catalogued_mistake():
+    with pytest.raises(ValueError, match="unknown mistake id"):
+        Candidate("not_a_mistake", "", output_delta.right)
+
+
+# ---------------------------------------------------------------------------------------------
+# The package's shape: lazy, one idea per module, no private names across modules
+# ---------------------------------------------------------------------------------------------
+
+PACKAGE = Path(ex.__file__).parent
+
+
+def test_importing_the_exercises_builds_no_probe():
+    code = ("import backprop_lab.exercises as ex\n"
+            "from backprop_lab.exercises import backward, by_hand, gradients, hidden_delta, output_delta\n"
+            "es = [output_delta.EXERCISE, hidden_delta.EXERCISE, gradients.WEIGHTS, gradients.BIAS, backward.EXERCISE]\n"
+            "print(sum('probes' in vars(e) for e in es), by_hand.step_candidates.cache_info().currsize)\n"
+            "ex.check_bias_gradient(lambda d: d.mean(axis=0))\n"
+            "print(sum('probes' in vars(e) for e in es))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["0", "0", "1"]
+
+
+def test_no_module_of_the_package_imports_another_modules_private_names():
+    for path in PACKAGE.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = set()  # names bound to modules by `from . import x as y`
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                assert not private, f"{path.name} imports {private} from {node.module}"
+                if node.module is None:
+                    modules |= {a.asname or a.name for a in node.names}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and node.value.id in modules:
+                assert not node.attr.startswith("_"), f"{path.name} uses {node.value.id}.{node.attr}"
+
+
+def test_no_module_is_over_600_lines_and_none_branches_on_an_activation_name():
+    for path in PACKAGE.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert len(text.splitlines()) <= 600, path.name
+        assert ".name ==" not in text and ".name in" not in text, path.name
 
 
 # ---------------------------------------------------------------------------------------------
@@ -624,20 +684,22 @@ def test_result_reprs_name_the_equation_and_the_section():
 
 
 @pytest.mark.parametrize("mistake", sorted(ex.MISTAKES))
-def test_every_mistake_has_an_explanation_and_a_section_that_exists(mistake):
-    assert len(ex.MISTAKES[mistake]) > 40
-    nb, heading = ex._section(mistake)
-    assert nb in (ex.NB01, ex.NB02, ex.NB03, ex.NB04)
-    cited = {
-        ex.NB02: {"Step 2: an elementwise g collapses the sum", "Softmax: when the sum does not collapse",
-                  "Common mistake: g(z) instead of g'(z)"},
-        ex.NB03: {"Step 2: the recursion in index form", "The exercise's W^T notation",
-                  "Common mistake: the missing transpose", "Common mistake: g' evaluated at a instead of z"},
-        ex.NB04: {"Step 1: dc/dW for one example", "Step 2: dc/db for one example",
-                  "From one example to the dataset: the 1/|D|", "Common mistake: forgetting the 1/|D|",
-                  "The whole algorithm"},
-    }
-    assert heading is None or heading in cited[nb]
+def test_every_mistake_is_the_catalogue_s_with_an_explanation_and_a_section(mistake):
+    assert ex.MISTAKES[mistake] == CATALOGUE[mistake].explanation and len(ex.MISTAKES[mistake]) > 40
+    for context in (None, "output", "hidden", "weights", "bias"):
+        assert CATALOGUE[mistake].section(context) in SECTIONS.values()
+
+
+def test_every_section_a_result_cites_is_a_reference():
+    """Titles live only in backprop_lab.references (whose test checks them against the notebooks)."""
+    results = [check(fn) for check, _, fn in CASES] + [check(fn) for check, fn in CORRECT]
+    results += [ex.check_answer(qid, lambda: "A") for qid in ex.QUESTIONS]
+    V = hand_values()
+    for stage, steps in ex.BY_HAND_STAGES.items():
+        result = ex.check_by_hand(stage, _stage_fn({s: V[s] for s in steps}))
+        results += [result] + list(result.steps.values())
+    cited = {s for r in results for s in r.revisit}
+    assert cited <= set(SECTIONS.values()) and len(cited) >= 10
 
 
 def test_check_result_refuses_unknown_status_and_mistake():
@@ -669,21 +731,75 @@ def test_check_backward_numerically():
 # E5: the spot-the-mistake questions
 # ---------------------------------------------------------------------------------------------
 
+def passing_choices(q):
+    """Every choice (one letter, or a set of letters) that check_answer accepts."""
+    sizes = range(1, len(q.options) + 1) if q.multiple else (1,)
+    choices = [set(c) for n in sizes for c in combinations(sorted(q.options), n)]
+    return [c for c in choices if ex.check_answer(q.qid, lambda c=c: c).passed]
+
+
 @pytest.mark.parametrize("qid", sorted(ex.QUESTIONS))
-def test_every_option_of_every_question_gets_its_own_feedback(qid):
+def test_every_question_has_one_key_and_every_option_its_own_explanation(qid):
     q = ex.question(qid)
-    right = q.correct if q.multiple else {q.correct}
-    result = ex.check_answer(qid, lambda: set(right) if q.multiple else q.correct)
-    assert result.passed, repr(result)
-    for letter, (text, feedback) in q.options.items():
-        assert text
-        if letter in right:
+    (key,) = passing_choices(q)  # exactly one choice passes
+    right = ex.check_answer(qid, lambda: key)
+    for letter, option in q.options.items():
+        assert option.text and len(option.explanation) >= 30, f"{qid} {letter}"
+        if letter in key:
+            assert option.explanation in right.message  # the key is explained too, once answered
             continue
-        assert feedback, f"{qid} option {letter} has no feedback"
         result = ex.check_answer(qid, lambda letter=letter: {letter} if q.multiple else letter)
         assert not result.passed
-        assert feedback in result.message
+        assert option.explanation in result.message
+        assert result.mistake == option.mistake
     assert "$$" in q._repr_markdown_() and qid in repr(q)
+    stored = [v for v in vars(q).values() if isinstance(v, (str, set, frozenset))]
+    assert all(v != key and v != "".join(sorted(key)) for v in stored)  # not stored as letters
+
+
+def _length(text):
+    """Roughly what a student reads: LaTeX commands and braces do not count."""
+    import re
+    return len(re.sub(r"\\[a-zA-Z]+|[{}$^_]", "", text))
+
+
+@pytest.mark.parametrize("qid", sorted(ex.QUESTIONS))
+def test_the_key_is_not_given_away_by_its_length(qid):
+    q = ex.question(qid)
+    (key,) = passing_choices(q)
+    keyed = [_length(q.options[k].text) for k in key]
+    others = [_length(o.text) for k, o in q.options.items() if k not in key]
+    assert max(others) >= 0.85 * max(keyed), (qid, keyed, others)
+    assert np.mean(keyed) <= 1.25 * np.mean(others), (qid, keyed, others)
+
+
+def test_e5_1_keeps_the_definition_a_equals_g_of_z_true():
+    q = ex.question("E5.1")
+    (key,) = passing_choices(q)
+    (letter,) = key
+    text = q.options[letter].text + q.options[letter].explanation
+    assert "2nd and 3rd" in text and "first = is true" in text
+    for other in set(q.options) - key:  # an option saying the first = is false is a wrong one
+        if "1st" in q.options[other].text:
+            assert "first = is the definition" in q.options[other].explanation
+
+
+def test_e5_credits_the_answer_s_one_correct_line_and_says_exercise_not_seed():
+    q = ex.question("E5.3")
+    assert any("∂c/∂a_i^(L−1) = Σ_k" in o.explanation for o in q.options.values())
+    for q in ex.QUESTIONS.values():
+        text = repr(q) + "".join(o.explanation for o in q.options.values())
+        assert "seed" not in text.lower(), q.qid
+
+
+def test_a_key_is_stored_as_a_digest_of_its_letters():
+    q = ex.question("E5.3")
+    (key,) = passing_choices(q)
+    digest = questions.key_digest("E5.3", key)
+    assert digest == questions.key_digest("E5.3", sorted(key, reverse=True))  # order does not matter
+    assert digest != questions.key_digest("E5.3", set(key) - {"A"})
+    with pytest.raises(ValueError, match="unknown mistake id"):
+        questions.Option("text", "explanation", mistake="not_a_mistake")
 
 
 def test_answers_are_read_leniently_and_named_mistakes_are_recognised():
@@ -863,15 +979,15 @@ def test_by_hand_partial_stub_and_bad_values():
 
 
 def test_by_hand_candidates_are_told_apart_beyond_the_rounding_tolerance():
-    P, formulas, truth = ex._by_hand_truth()
-    for step, cands in formulas.items():
+    truth = by_hand.true_values()
+    for step, cands in by_hand.step_candidates().items():
         values = [np.asarray(f(truth)) for _, _, f in cands]
         for i in range(len(cands)):
             for j in range(i + 1, len(cands)):
                 if cands[i][0] == cands[j][0]:
                     continue  # two ways of writing the same thing
                 if values[i].shape == values[j].shape:
-                    assert not ex._by_hand_close(values[i], values[j]), (step, cands[i][1], cands[j][1])
+                    assert not by_hand.close(values[i], values[j]), (step, cands[i][1], cands[j][1])
 
 
 def test_by_hand_stage_that_calls_an_unfinished_earlier_stage_names_it():
@@ -886,21 +1002,3 @@ def test_by_hand_stage_that_calls_an_unfinished_earlier_stage_names_it():
     result = ex.check_by_hand("output_delta", output_delta_by_hand, earlier=[forward_by_hand])
     assert result.status == "not_implemented"
     assert "`output_delta_by_hand` calls `forward_by_hand`, which still raises" in result.message
-
-
-def test_every_section_the_feedback_cites_is_a_heading_of_that_notebook():
-    """The feedback says 'Revisit: notebooks/NB, section "H"' and links NB#H: H must exist."""
-    import re
-    from pathlib import Path
-
-    import nbformat
-
-    root = Path(__file__).resolve().parent.parent / "notebooks"
-    cited = set(ex._SECTION.values()) | set(ex._STEP_HOME.values())
-    cited |= {q.section for q in ex.QUESTIONS.values()} | {ex._BACKWARD_HOME}
-    cited |= {s.home for s in (ex._OUTPUT_DELTA_SPEC, ex._HIDDEN_DELTA_SPEC, ex._WEIGHT_SPEC, ex._BIAS_SPEC)}
-    for nb_name, heading in sorted(cited, key=str):
-        nb = nbformat.read(root / nb_name, as_version=4)
-        headings = {h.strip() for c in nb.cells if c.cell_type == "markdown"
-                    for h in re.findall(r"^#{1,6}\s+(.*?)\s*$", c.source, re.M)}
-        assert heading is None or heading in headings, f"{nb_name} has no heading {heading!r}"
