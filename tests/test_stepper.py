@@ -332,7 +332,7 @@ def test_check_accepts_the_right_delta_and_names_common_mistakes():
         assert not fb.ok and fb.mistake == id and words in fb.message, (id, fb.message)
         # the message leads with the catalogue's name, explains, and says where to reread
         assert fb.message.startswith(f"Not yet: {CATALOGUE[id].name}.")
-        assert CATALOGUE[id].explanation[1:] in fb.message
+        assert CATALOGUE[id].explanation in fb.message
         assert CATALOGUE[id].section("hidden").notebook in fb.message
     # W instead of W^T: layer 1 (W^(2) is square, 3x3)
     d2 = s.delta(2, 0)

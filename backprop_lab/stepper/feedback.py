@@ -80,9 +80,8 @@ def _close(u, v):
 def _mistake_message(id, what, l, L):
     m = CATALOGUE[id]
     where = m.section("hidden" if l < L else None)
-    explanation = m.explanation[0].upper() + m.explanation[1:]
     place = f"{where.notebook}" + (f", \u201c{where.title}\u201d" if where.title else "")
-    return f"Not yet: {m.name}. {what[0].upper() + what[1:]} {explanation} Reread {place}."
+    return f"Not yet: {m.name}. {what[0].upper() + what[1:]} Why: {m.explanation} Reread {place}."
 
 
 def check(model, l, guess, example):
