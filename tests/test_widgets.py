@@ -403,3 +403,16 @@ def test_widgets_share_one_picture_method():
 
     for view in (DeltaStepper, TrainingPanel, VanishingGradientPanel):
         assert issubclass(view, PictureView) and view.picture is PictureView.picture
+
+
+def test_learning_rate_slider_shows_the_rate_in_use():
+    x, y = bl.datasets.xor(40, seed=0)
+    panel = TrainingPanel(x, y, hidden=3, epochs=10, lr=1.5)
+    labels = dict((v, label) for label, v in panel.lr.options)
+    assert panel.lr.value == 1.5 and labels[1.5] == "1.5"
+    assert "lr 1.5:" in panel.ax_boundary.get_title()
+    panel = TrainingPanel(x, y, hidden=3, epochs=10, lr=0.07)  # not a round rate: added to the options
+    assert panel.lr.value == 0.07 and panel.run.net.sizes == [2, 3, 1]
+    panel.lr.value = 10.0
+    panel.train_button.click()
+    assert "lr 10:" in panel.ax_boundary.get_title()

@@ -9,12 +9,15 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from ..formatting import sig
 from ..pictures import new_figure, render_png
 from ..plotting import plot_decision_boundary, plot_loss_curve
 from ..training_run import run_training
 from .base import PictureView
 
-__all__ = ["TrainingPanel"]
+__all__ = ["TrainingPanel", "LEARNING_RATES"]
+
+LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.2, 0.3, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0)
 
 
 class TrainingPanel(PictureView, widgets.VBox):
@@ -34,9 +37,10 @@ class TrainingPanel(PictureView, widgets.VBox):
             raise ValueError(f"TrainingPanel draws the decision boundary in the plane, so x must have "
                              f"shape (m, 2); got {self.x.shape}")
         self.depth, self.loss, self.batch_size, self.seed, self.dpi = depth, loss, batch_size, seed, dpi
-        self.lr = widgets.FloatLogSlider(value=lr, base=10, min=-3, max=1, step=0.1,
-                                         description="learning rate", readout_format=".3g",
-                                         style={"description_width": "90px"})
+        # round learning rates (and the one asked for), so the slider shows exactly the value in use
+        rates = sorted(set(LEARNING_RATES) | {float(lr)})
+        self.lr = widgets.SelectionSlider(options=[(sig(r), r) for r in rates], value=float(lr),
+                                          description="learning rate", style={"description_width": "90px"})
         self.hidden = widgets.IntSlider(value=hidden, min=1, max=32, description="hidden width",
                                         style={"description_width": "90px"})
         self.activation = widgets.Dropdown(options=["tanh", "sigmoid", "relu", "leaky_relu"],
@@ -88,9 +92,9 @@ class TrainingPanel(PictureView, widgets.VBox):
         self.ax_loss.set_title(f"cost ({self.run.loss})", fontsize=9)
         plot_decision_boundary(self.ax_boundary, self.run.net, self.x, self.y, resolution=120)
         self.ax_boundary.set_title(
-            f"{self.activation.value}, {self.hidden.value} hidden, lr {self.lr.value:.3g}: "
+            f"{self.activation.value}, {self.hidden.value} hidden, lr {sig(self.lr.value)}: "
             f"accuracy {self.run.accuracy:.0%}", fontsize=9)
 
     def __repr__(self):
         return (f"TrainingPanel(m={self.x.shape[0]}, hidden={self.hidden.value}, "
-                f"activation={self.activation.value!r}, lr={self.lr.value:.3g}, epochs={self.epochs.value})")
+                f"activation={self.activation.value!r}, lr={sig(self.lr.value)}, epochs={self.epochs.value})")
