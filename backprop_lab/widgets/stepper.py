@@ -11,6 +11,8 @@ feedback). The picture is drawn by :class:`backprop_lab.plotting.NetworkDiagram`
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import ipywidgets as widgets
 import numpy as np
 
@@ -252,18 +254,14 @@ class DeltaStepper(PictureView, widgets.VBox):
 
     # --- drawing ----------------------------------------------------------------------------------
 
+    @contextmanager
     def _quiet(self):
         """A context in which control changes do not re-render."""
-        view = self
-
-        class Quiet:
-            def __enter__(self):
-                view._busy = True
-
-            def __exit__(self, *exc):
-                view._busy = False
-
-        return Quiet()
+        self._busy = True
+        try:
+            yield
+        finally:
+            self._busy = False
 
     def _on_change(self, change):
         if not self._busy:
