@@ -393,3 +393,17 @@ def test_delta_norms():
 def test_fmt_number_is_the_one_formatter():
     for v in (0.123456, -0.000403, 2.5e-7, 0.0, -1234567.0):
         assert fmt_number(v) == formatting.latex(v)
+
+
+def test_public_names_stay_importable_from_backprop_lab_stepper():
+    import backprop_lab.stepper as stepper
+    from backprop_lab import vanishing
+
+    for name in ("Step", "Equation", "Feedback", "DeltaSteps", "fmt_number", "delta_norms", "depth_profile"):
+        assert hasattr(stepper, name) and name in stepper.__all__
+    assert stepper.delta_norms is vanishing.delta_norms and stepper.depth_profile is vanishing.depth_profile
+    net, x, y = small_net()
+    s = DeltaSteps(net, x, y, loss="mse")  # the alias of squared_error
+    assert s.loss.name == "squared_error" and isinstance(s[0], stepper.Step)
+    assert isinstance(s.equation(0), stepper.Equation) and isinstance(s.check(1, [0, 0, 0]), stepper.Feedback)
+    assert s.equation(s.step_of("delta", 2), 2, 1, 0).neuron == 2  # column 1 is neuron 2

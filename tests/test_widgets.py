@@ -416,3 +416,8 @@ def test_learning_rate_slider_shows_the_rate_in_use():
     panel.lr.value = 10.0
     panel.train_button.click()
     assert "lr 10:" in panel.ax_boundary.get_title()
+
+
+def test_png_bytes_refuses_an_image_that_is_not_rgb_or_rgba():
+    with pytest.raises(ValueError, match=r"\(h, w, 3\) or \(h, w, 4\).*\(2, 2, 2\)"):
+        png_bytes(np.zeros((2, 2, 2), dtype=np.uint8))
