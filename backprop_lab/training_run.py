@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import get_activation
-from .formatting import sig
+from .formatting import fixed, sig
 from .gradcheck import gradient_check
 from .network import Network, forward, train
 
@@ -32,7 +32,7 @@ class TrainingRun:
         verdict = (f"passed (every relative error < {self.check.tol:g})" if self.check.passed
                    else f"FAILED (max relative error {sig(self.check.max_error, 2)})")
         return (f"gradient check {verdict}; "
-                f"C: {self.history[0]:.3f} -> {self.history[-1]:.3f} in {len(self.history) - 1} epochs; "
+                f"C: {fixed(self.history[0], 3)} -> {fixed(self.history[-1], 3)} in {len(self.history) - 1} epochs; "
                 f"training accuracy {self.accuracy:.0%}")
 
 
