@@ -10,13 +10,22 @@ Every activation is one object:
 Softmax is not elementwise (a_k depends on every z_j), so it has no ``prime``;
 it exposes ``jacobian(z)`` instead, and its ``vjp`` multiplies by that Jacobian.
 
+Each activation also writes itself in LaTeX with a number substituted:
+``g.latex_value(z)`` is g(z) at that z (e.g. ``\\tanh(0.5)``), ``g.latex_prime(z, a)`` is the
+right-hand side of g'(z) = ... with the numbers and the value (e.g. ``1-a^2 = 1-0.462^2 = 0.787``).
+The stepper and the exercise feedback use only these, never an activation's name.
+
 Look activations up by name with :func:`get_activation`; the registry
 :data:`ACTIVATIONS` maps every name to its object.
 """
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+
+from .formatting import latex, latex_factor
 
 __all__ = [
     "Activation",
@@ -55,13 +64,21 @@ class Activation:
         The open interval g maps into; losses use it to refuse an output layer
         that cannot produce probabilities.
     formula, prime_formula : str
-        LaTeX for the notebooks and the stepper's equations.
+        LaTeX for the notebooks and the stepper's equations, written ``g(z) = ...`` and
+        ``g'(z) = ...`` in the variable z.
+    value_latex, prime_latex : callable, optional
+        How to write g(z) and g'(z) with numbers: ``value_latex(z) -> str`` and
+        ``prime_latex(z, a, gp) -> str`` (z, a = g(z) and gp = g'(z) as floats; the string is the
+        right-hand side, ending with the value where it is not obvious). Without them the
+        right-hand sides of ``formula`` and ``prime_formula`` are used with the number put in for z
+        (see :meth:`latex_value`, :meth:`latex_prime`), so a new activation never shows a bare g(z).
     """
 
     elementwise = True
 
     def __init__(self, name, function, derivative, derivative_from_output=None, *,
-                 kinks=(), output_range=(-np.inf, np.inf), formula="", prime_formula=""):
+                 kinks=(), output_range=(-np.inf, np.inf), formula="", prime_formula="",
+                 value_latex=None, prime_latex=None):
         self.name = name
         self._function = function
         self._derivative = derivative
@@ -70,6 +87,8 @@ class Activation:
         self.output_range = output_range
         self.formula = formula
         self.prime_formula = prime_formula
+        self._value_latex = value_latex
+        self._prime_latex = prime_latex
 
     def __call__(self, z):
         """a = g(z), elementwise. z: any shape -> same shape."""
@@ -85,6 +104,37 @@ class Activation:
         if a is not None and self._derivative_from_output is not None:
             return self._derivative_from_output(np.asarray(a))
         return self._derivative(np.asarray(z))
+
+    def latex_value(self, z):
+        """LaTeX for g(z) with the number z put in, e.g. ``\\tanh(0.5)`` (elementwise g, z a float).
+
+        The default is the right-hand side of :attr:`formula` with z replaced by the number (in
+        parentheses); without a formula, ``\\mathrm{name}(z)``.
+        """
+        z = float(z)
+        if self._value_latex is not None:
+            return self._value_latex(z)
+        rhs = _rhs(self.formula)
+        if not rhs:
+            return rf"\mathrm{{{_latex_name(self.name)}}}({latex(z)})"
+        return _substitute_z(rhs, z)
+
+    def latex_prime(self, z, a=None):
+        """LaTeX for the right-hand side of g'(z) = ..., with the numbers and the value.
+
+        E.g. ``a\\,(1-a) = 0.5\\,(1-0.5) = 0.25`` for the sigmoid, or ``1 \\text{ since } z = 0.3 > 0``
+        for relu. z : a float; a : g(z) (computed if not given). The default is the right-hand side
+        of :attr:`prime_formula` with the number put in for z, then ``= g'(z)``.
+        """
+        z = float(z)
+        a = float(self(np.array([z]))[0]) if a is None else float(a)
+        gp = float(self.prime(np.array([z]), np.array([a]))[0])
+        if self._prime_latex is not None:
+            return self._prime_latex(z, a, gp)
+        rhs = _rhs(self.prime_formula)
+        if not rhs:
+            return latex(gp)
+        return f"{_substitute_z(rhs, z)} = {latex(gp)}"
 
     def vjp(self, z, v, a=None):
         """J^T v, with J = da/dz. For an elementwise g that is v * g'(z).
@@ -103,6 +153,30 @@ class Activation:
 
     def __repr__(self):
         return f"<activation {self.name!r}>"
+
+
+# --- LaTeX with numbers -------------------------------------------------------
+
+_Z = re.compile(r"(?<![A-Za-z\\])z(?![A-Za-z])")  # the variable z, not the z of \frac or z_k
+
+
+def _rhs(formula):
+    """'g(z) = \\tanh z' -> '\\tanh z' (the part after the first '='), '' if there is none."""
+    return formula.split("=", 1)[1].strip() if "=" in formula else formula.strip()
+
+
+def _substitute_z(rhs, z):
+    return _Z.sub(lambda _: f"({latex(z)})", rhs)
+
+
+def _latex_name(name):
+    return name.replace("_", r"\_")
+
+
+def _by_sign(positive, other):
+    """g'(z) of a piecewise-linear g: ``positive`` for z > 0, else ``other``."""
+    return lambda z, a, gp: (rf"{positive} \text{{ since }} z = {latex(z)} > 0" if z > 0
+                             else rf"{other} \text{{ since }} z = {latex(z)} \le 0")
 
 
 # --- the elementwise activations --------------------------------------------
@@ -167,23 +241,34 @@ def _ones(z):
 
 identity = Activation(
     "identity", _identity, _ones,
-    formula=r"g(z) = z", prime_formula=r"g'(z) = 1")
+    formula=r"g(z) = z", prime_formula=r"g'(z) = 1",
+    value_latex=latex, prime_latex=lambda z, a, gp: "1")
 sigmoid = Activation(
     "sigmoid", _sigmoid, _sigmoid_prime, _sigmoid_prime_from_a, output_range=(0.0, 1.0),
-    formula=r"g(z) = \frac{1}{1+e^{-z}}", prime_formula=r"g'(z) = g(z)\,(1-g(z))")
+    formula=r"g(z) = \frac{1}{1+e^{-z}}", prime_formula=r"g'(z) = g(z)\,(1-g(z))",
+    value_latex=lambda z: rf"\mathrm{{sigmoid}}({latex(z)})",
+    prime_latex=lambda z, a, gp: (rf"a\,(1-a) = {latex_factor(a)}\,(1-{latex_factor(a)})"
+                                  rf" = {latex(gp)}"))
 tanh = Activation(
     "tanh", np.tanh, _tanh_prime, _tanh_prime_from_a, output_range=(-1.0, 1.0),
-    formula=r"g(z) = \tanh z", prime_formula=r"g'(z) = 1-\tanh^2 z")
+    formula=r"g(z) = \tanh z", prime_formula=r"g'(z) = 1-\tanh^2 z",
+    value_latex=lambda z: rf"\tanh({latex(z)})",
+    prime_latex=lambda z, a, gp: rf"1-a^2 = 1-{latex_factor(a)}^2 = {latex(gp)}")
 relu = Activation(
     "relu", _relu, _relu_prime, kinks=(0.0,), output_range=(0.0, np.inf),
-    formula=r"g(z) = \max(0, z)", prime_formula=r"g'(z) = 1 \text{ if } z>0 \text{ else } 0")
+    formula=r"g(z) = \max(0, z)", prime_formula=r"g'(z) = 1 \text{ if } z>0 \text{ else } 0",
+    value_latex=lambda z: rf"\max(0,\ {latex(z)})", prime_latex=_by_sign("1", "0"))
 leaky_relu = Activation(
     "leaky_relu", _leaky_relu, _leaky_relu_prime, kinks=(0.0,),
     formula=r"g(z) = z \text{ if } z>0 \text{ else } 0.01\,z",
-    prime_formula=r"g'(z) = 1 \text{ if } z>0 \text{ else } 0.01")
+    prime_formula=r"g'(z) = 1 \text{ if } z>0 \text{ else } 0.01",
+    value_latex=lambda z: rf"\mathrm{{leaky\_relu}}({latex(z)})", prime_latex=_by_sign("1", "0.01"))
 softplus = Activation(
     "softplus", _softplus, _sigmoid, output_range=(0.0, np.inf),
-    formula=r"g(z) = \log(1+e^{z})", prime_formula=r"g'(z) = \frac{1}{1+e^{-z}}")
+    formula=r"g(z) = \log(1+e^{z})", prime_formula=r"g'(z) = \frac{1}{1+e^{-z}}",
+    value_latex=lambda z: rf"\log(1+e^{{{latex(z)}}})",
+    prime_latex=lambda z, a, gp: (rf"\frac{{1}}{{1+e^{{-z}}}} = \frac{{1}}{{1+e^{{{latex_factor(-z)}}}}}"
+                                  rf" = {latex(gp)}"))
 
 
 # --- softmax: not elementwise ----------------------------------------------

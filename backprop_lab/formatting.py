@@ -3,7 +3,8 @@
 * :func:`sig` - ``digits`` significant digits, plain text (equations, status lines, labels);
 * :func:`latex` - the same digits, with powers of ten written for LaTeX;
 * :func:`fixed` - ``decimals`` digits after the point (tables, feedback), never "-0.000";
-* :func:`array_text` - a small array in one of those forms, nested like the array.
+* :func:`array_text` - a small array in one of those forms, nested like the array;
+* :func:`latex_factor` and :func:`latex_sum` - numbers and terms inside a substituted LaTeX equation.
 
 Every function prints nan and inf as words, so that no formatter raises on a diverged network.
 
@@ -17,7 +18,9 @@ import math
 
 import numpy as np
 
-__all__ = ["sig", "latex", "fixed", "array_text"]
+__all__ = ["sig", "latex", "fixed", "array_text", "latex_factor", "latex_sum", "MAX_TERMS"]
+
+MAX_TERMS = 5  # a sum with more terms is shown as its first 4 terms and "... (n more)"
 
 
 def _special(v):
@@ -77,3 +80,18 @@ def array_text(x, digits=4, style="sig"):
     if arr.ndim == 0:
         return one(float(arr), digits)
     return "[" + ", ".join(array_text(v, digits, style) for v in arr) + "]"
+
+
+def latex_factor(v, digits=3):
+    """:func:`latex`, in parentheses if negative, for a factor or term: -0.5 -> '(-0.5)'."""
+    s = latex(v, digits)
+    return f"({s})" if s.startswith("-") else s
+
+
+def latex_sum(terms, max_terms=MAX_TERMS, more="more"):
+    """LaTeX terms joined by ' + '; more than ``max_terms`` become the first ``max_terms - 1`` and
+    '\\dots\\ (\\text{n more})' (``more`` names what is left out)."""
+    terms = list(terms)
+    if len(terms) > max_terms:
+        terms = terms[:max_terms - 1] + [rf"\dots\ (\text{{{len(terms) - max_terms + 1} {more}}})"]
+    return " + ".join(terms)

@@ -13,6 +13,11 @@ With a sigmoid output under binary cross-entropy, or a softmax output under
 cross-entropy, the g' in delta^(L) = dc/da * g'(z) cancels and delta^(L) = a - y
 (notebook 02 derives this). Those pairs also have a value computed straight
 from z, which stays finite when the output saturates.
+
+Each loss writes itself in LaTeX with the numbers of one example substituted:
+``loss.latex_value(a, y, L)`` is the line c = ... = value, ``loss.latex_grad(a, y, j, L)`` the line
+dc/da_j = ... = value. Neurons are numbered from 1 in the text: column j of the arrays is
+written a_{j+1}.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import sigmoid, softmax
+from .formatting import latex, latex_factor, latex_sum
 
 __all__ = ["Loss", "LOSSES", "ALIASES", "get_loss", "squared_error", "mse", "binary_cross_entropy", "cross_entropy"]
 
@@ -42,6 +48,35 @@ class Loss:
     def grad(self, a, y):
         """dc/da. a, y: (..., n_L) -> (..., n_L)."""
         raise NotImplementedError
+
+    def latex_value(self, a, y, L, c=None):
+        """The line ``c = <formula> = <with numbers> = <value>`` for one example.
+
+        a, y : (n_L,) for that example. L : the output layer's number (for a^(L)). c : the value
+        to print (default ``self(a, y)``). The default writes :attr:`formula` and the value;
+        subclasses also substitute the numbers (:meth:`_latex_terms`).
+        """
+        a, y = np.asarray(a, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        c = float(self(a, y)) if c is None else float(c)
+        general, substituted = self._latex_terms(a, y, L)
+        middle = f" = {substituted}" if substituted else ""
+        return f"{general}{middle} = {latex(c)}"
+
+    def _latex_terms(self, a, y, L):
+        """(the formula with a^(L), the same with numbers or ''): the default has no numbers."""
+        return self.formula, ""
+
+    def latex_grad(self, a, y, j, L):
+        """The line ``dc/da_j^(L) = <formula> = <with numbers> = <value>``; j is the column (0-based)."""
+        a, y = np.asarray(a, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        grad = float(self.grad(a[None, :], y[None, :])[0, j])
+        lhs = rf"\frac{{\partial c}}{{\partial a_{{{j + 1}}}^{{({L})}}}}"
+        middle = self._latex_grad_terms(float(a[j]), float(y[j]), j + 1)
+        return f"{lhs} = {middle + ' = ' if middle else ''}{latex(grad)}"
+
+    def _latex_grad_terms(self, a, y, n):
+        """dc/da_n written with a_n and y_n, then with their numbers ('' by default)."""
+        return ""
 
     def is_fused(self, g):
         """True if delta^(L) simplifies to a - y for output activation g."""
@@ -72,6 +107,13 @@ class SquaredError(Loss):
     def grad(self, a, y):
         return a - y  # dc/da_j = a_j - y_j
 
+    def _latex_terms(self, a, y, L):
+        terms = latex_sum(rf"({latex(ai)} - {latex(yi)})^2" for ai, yi in zip(a, y))
+        return rf"c = \tfrac12 \sum_j (a_j^{{({L})}} - y_j)^2", rf"\tfrac12\big({terms}\big)"
+
+    def _latex_grad_terms(self, a, y, n):
+        return rf"a_{{{n}}} - y_{{{n}}} = {latex(a)} - {latex_factor(y)}"
+
 
 def _log_clipped(p):
     # log p with p kept off 0, so that a saturated output gives a large finite cost
@@ -92,6 +134,16 @@ class BinaryCrossEntropy(Loss):
         tiny = np.finfo(a.dtype).tiny
         # dc/da = (a - y) / (a (1 - a)), with a(1-a) kept off 0
         return (a - y) / np.maximum(a * (1 - a), tiny)
+
+    def _latex_terms(self, a, y, L):
+        terms = latex_sum(rf"{latex_factor(yi)}\log {latex(ai)} + {latex_factor(1 - yi)}\log {latex(1 - ai)}"
+                          for ai, yi in zip(a, y))
+        return (rf"c = -\sum_j \big[y_j \log a_j^{{({L})}} + (1-y_j)\log(1-a_j^{{({L})}})\big]",
+                rf"-\big[{terms}\big]")
+
+    def _latex_grad_terms(self, a, y, n):
+        return (rf"\frac{{a_{{{n}}} - y_{{{n}}}}}{{a_{{{n}}}(1-a_{{{n}}})}} = "
+                rf"\frac{{{latex(a)} - {latex_factor(y)}}}{{{latex(a)}\,(1-{latex(a)})}}")
 
     def value_from_z(self, z, y):
         # with a = sigmoid(z): -[y log a + (1-y) log(1-a)] = log(1 + e^z) - y z
@@ -123,6 +175,13 @@ class CrossEntropy(Loss):
     def grad(self, a, y):
         a = np.asarray(a, dtype=np.result_type(a, np.float32))
         return -y / np.maximum(a, np.finfo(a.dtype).tiny)  # dc/da_j = -y_j / a_j
+
+    def _latex_terms(self, a, y, L):
+        terms = latex_sum(rf"{latex_factor(yi)}\log {latex(ai)}" for ai, yi in zip(a, y))
+        return rf"c = -\sum_j y_j \log a_j^{{({L})}}", rf"-\big({terms}\big)"
+
+    def _latex_grad_terms(self, a, y, n):
+        return rf"-\frac{{y_{{{n}}}}}{{a_{{{n}}}}} = -\frac{{{latex(y)}}}{{{latex(a)}}}"
 
     def value_from_z(self, z, y):
         # log a_j = z_j - logsumexp(z), and sum_j y_j = 1: c = logsumexp(z) - y.z

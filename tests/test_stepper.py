@@ -4,18 +4,17 @@ The step sequence must follow the derivation (forward 1..L, cost, delta L..1, gr
 every number it shows must be bl.backward's, and the equations must show those numbers.
 """
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import backprop_lab as bl
-from backprop_lab.stepper import REFERENCES, DeltaSteps, delta_norms, fmt_number
-
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+from backprop_lab import formatting
+from backprop_lab.mistakes import CATALOGUE
+from backprop_lab.references import SECTIONS, section
+from backprop_lab.stepper import DeltaSteps, delta_norms, fmt_number
+from backprop_lab.stepper.feedback import mistaken_deltas
 
 
 def small_net(seed=0, acts=("tanh", "tanh", "sigmoid")):
@@ -55,9 +54,14 @@ def test_status_lines_name_the_equation_of_each_step():
     assert s.status(6) == "step 6/8: delta^(2) = (delta^(3) W^(3)T) * g'(z^(2))"
     assert s.status(7) == "step 7/8: delta^(1) = (delta^(2) W^(2)T) * g'(z^(1))"
     assert s.status(8).startswith("step 8/8: dC/dW^(l) = a^(l-1)T delta^(l) / m")
-    assert s[6].reference == ("03_backward_recursion.ipynb", "Three ways to write the recursion")
-    assert s[5].reference == ("02_output_delta.ipynb", "Step 2: an elementwise g collapses the sum")
-    assert s[8].reference == ("04_weight_bias_gradients.ipynb", "The whole algorithm")
+    assert (s[6].reference.notebook, s[6].reference.title) == ("03_backward_recursion.ipynb",
+                                                               "Three ways to write the recursion")
+    assert (s[5].reference.notebook, s[5].reference.title) == ("02_output_delta.ipynb",
+                                                               "Step 2: an elementwise g collapses the sum")
+    assert (s[8].reference.notebook, s[8].reference.title) == ("04_weight_bias_gradients.ipynb", "The whole algorithm")
+    # every step cites a section of the one references module (its titles are checked against the
+    # notebooks' headings in test_references.py)
+    assert all(step.reference in SECTIONS.values() for step in s)
 
 
 def test_fused_and_softmax_outputs_have_their_own_output_step():
@@ -193,9 +197,9 @@ def test_hand_worked_equations_of_a_1_1_1_network():
     assert eq.lines[0].endswith(r"= 0.5 \cdot 1 = 0.5")
     eq = s.equation(s.step_of("delta", 1), 1, 0, example=0)
     assert eq.lines[0].endswith(r"= \big(0.5 \cdot 2\big) \cdot 1 = 1 \cdot 1 = 1")
-    assert eq.lines[1] == r"g_1'(z_{0}^{(1)}) = 1"
+    assert eq.lines[1] == r"g_1'(z_{1}^{(1)}) = 1"  # neurons are numbered from 1: column 0 is z_1
     eq = s.equation(s.last, 2, 0, example=0)
-    assert eq.lines[0].endswith(r"= \delta_{0}^{(2)} = 0.5")
+    assert eq.lines[0].endswith(r"= \delta_{1}^{(2)} = 0.5")
     assert eq.lines[1].endswith(r"= 0.75 \cdot 0.5 = 0.375")
     # with one example the batch mean is that example
     assert s.equation(s.last, 1, 0, example=None).lines[1].endswith("= 1")
@@ -235,7 +239,7 @@ def test_batch_mean_equations_give_the_gradients():
     assert eq.lines[0].endswith("= " + fmt_number(bwd.db[1][1]))
     for e in range(4):
         assert fmt_number(bwd.delta[1][e, 1]).lstrip("-") in eq.lines[0]
-    assert "dC/db_1^(1)" in eq.note
+    assert "dC/db_2^(1)" in eq.note  # column 1 is neuron 2
     eq = s.equation(s.last, 2, 1, example=None)
     assert eq.lines[0].endswith("= " + fmt_number(bwd.db[2][1]))
     for i in range(3):
@@ -255,11 +259,11 @@ def test_equations_before_a_quantity_is_known_say_when_it_will_be():
     net, x, y = small_net()
     s = DeltaSteps(net, x, y)
     eq = s.equation(1, 3, 0, example=0)
-    assert eq.lines == (r"a_{0}^{(3)} = \ ?",) and "step 3" in eq.note
+    assert eq.lines == (r"a_{1}^{(3)} = \ ?",) and "step 3" in eq.note
     eq = s.equation(s.step_of("delta", 3), 1, 2, example=0)
-    assert eq.lines == (r"\delta_{2}^{(1)} = \ ?",) and "needs delta^(2) first" in eq.note
+    assert eq.lines == (r"\delta_{3}^{(1)} = \ ?",) and "needs delta^(2) first" in eq.note
     eq = s.equation(s.step_of("delta", 3), 0, 1, example=2)
-    assert eq.lines == ("a_{1}^{(0)} = x_{1} = 0.8",) and "no delta" in eq.note
+    assert eq.lines == ("a_{2}^{(0)} = x_{2} = 0.8",) and "no delta" in eq.note
     # l=None follows the step: the layer it computes
     assert s.equation(s.step_of("delta", 2), None, 0, 0).layer == 2
     assert s.equation(s.step_of("forward", 1), None, 0, 0).layer == 1
@@ -277,7 +281,7 @@ def test_fused_and_softmax_output_equations():
     s = DeltaSteps(net, x, y, loss="binary_cross_entropy")
     eq = s.equation(s.step_of("delta", 2), 2, 0, example=1)
     a = bl.forward(net, x).a[2][1, 0]
-    assert eq.lines[0] == (rf"\delta_{{0}}^{{(2)}} = a_{{0}}^{{(2)}} - y_{{0}} = {fmt_number(a)} - 0"
+    assert eq.lines[0] == (rf"\delta_{{1}}^{{(2)}} = a_{{1}}^{{(2)}} - y_{{1}} = {fmt_number(a)} - 0"
                            rf" = {fmt_number(bwd.delta[2][1, 0])}")
     net = bl.Network.random([2, 3, 3], ["tanh", "softmax"], seed=1)
     y3 = np.array([[1.0, 0, 0], [0, 0, 1.0]])
@@ -293,7 +297,7 @@ def test_equation_html_for_htmlmath():
     net, x, y = small_net()
     s = DeltaSteps(net, x, y)
     html = s.equation(6, 2, 0, 0).html(header="<b>neuron</b>")
-    assert html.startswith("<b>neuron</b>\n$$\\delta_{0}^{(2)}")
+    assert html.startswith("<b>neuron</b>\n$$\\delta_{1}^{(2)}")
     assert html.count("$$") == 4  # two display lines
 
 
@@ -317,24 +321,39 @@ def test_check_accepts_the_right_delta_and_names_common_mistakes():
     assert s.check(2, bl.backward(net, fwd, y).delta[2]).ok
     # the batch mean
     assert s.check(1, bl.backward(net, fwd, y).db[1]).ok
-    cases = {
-        "the factor g_2'(z^(2)) is missing": upstream,
-        "you multiplied by g(z^(2)) = a^(2)": upstream * sig(fwd.z[2][0]),
-        "g' must be evaluated at z^(2), not at a^(2)": upstream * sig.prime(fwd.a[2][0]),
+    assert fb.mistake is None
+    cases = {  # the catalogue's id -> what the message says about this layer
+        "missing_activation_derivative": (upstream, "without the factor g_2'(z^(2))"),
+        "activation_instead_of_derivative": (upstream * sig(fwd.z[2][0]), "it multiplies by a^(2) instead of g_2'(z^(2))"),
+        "derivative_at_activation": (upstream * sig.prime(fwd.a[2][0]), "g' must be evaluated at z^(2), not at a^(2)"),
     }
-    for message, guess in cases.items():
+    for id, (guess, words) in cases.items():
         fb = s.check(2, guess, example=0)
-        assert not fb.ok and message in fb.message, (message, fb.message)
+        assert not fb.ok and fb.mistake == id and words in fb.message, (id, fb.message)
+        # the message leads with the catalogue's name, explains, and says where to reread
+        assert fb.message.startswith(f"Not yet: {CATALOGUE[id].name}.")
+        assert CATALOGUE[id].explanation in fb.message
+        assert CATALOGUE[id].section("hidden").notebook in fb.message
     # W instead of W^T: layer 1 (W^(2) is square, 3x3)
     d2 = s.delta(2, 0)
     fb = s.check(1, (d2 @ net.W[2]) * sig.prime(fwd.z[1][0]), example=0)
-    assert not fb.ok and "where its transpose is needed" in fb.message
+    assert not fb.ok and fb.mistake == "missing_transpose" and "where its transpose is needed" in fb.message
     # output layer: the sign of a - y
     fb = s.check(3, -s.delta(3, 1), example=1)
-    assert not fb.ok and "sign is flipped" in fb.message
+    assert not fb.ok and fb.mistake == "sign_flipped" and "y - a^(3) where dc/da^(3) = a^(3) - y" in fb.message
     # something else that is wrong
     fb = s.check(2, right + 1.0, example=0)
-    assert not fb.ok and "off by up to" in fb.message
+    assert not fb.ok and fb.mistake is None and "off by up to" in fb.message
+
+
+def test_every_mistake_the_check_names_is_in_the_shared_catalogue():
+    net, x, y = small_net(acts=("sigmoid", "sigmoid", "sigmoid"))
+    s = DeltaSteps(net, x, y)
+    for l in (1, 2, 3):
+        for id, (v, words) in mistaken_deltas(s, l).items():
+            assert id in CATALOGUE
+            fb = s.check(l, v)
+            assert fb.mistake == id and words[1:] in fb.message, (l, id, fb.message)
 
 
 def test_check_gives_feedback_instead_of_raising():
@@ -371,13 +390,20 @@ def test_delta_norms():
         delta_norms(net, x, y, average="max")
 
 
-@pytest.mark.parametrize("kind", sorted(REFERENCES))
-def test_every_cited_section_is_a_heading_of_its_notebook(kind):
-    notebook, section = REFERENCES[kind]
-    path = NOTEBOOKS / notebook
-    if not path.exists():
-        pytest.skip(f"{notebook} has not landed yet")
-    headings = {line.lstrip("#").strip()
-                for cell in json.loads(path.read_text())["cells"] if cell["cell_type"] == "markdown"
-                for line in "".join(cell["source"]).splitlines() if line.startswith("#")}
-    assert section in headings, f"{notebook} has no heading {section!r}"
+def test_fmt_number_is_the_one_formatter():
+    for v in (0.123456, -0.000403, 2.5e-7, 0.0, -1234567.0):
+        assert fmt_number(v) == formatting.latex(v)
+
+
+def test_public_names_stay_importable_from_backprop_lab_stepper():
+    import backprop_lab.stepper as stepper
+    from backprop_lab import vanishing
+
+    for name in ("Step", "Equation", "Feedback", "DeltaSteps", "fmt_number", "delta_norms", "depth_profile"):
+        assert hasattr(stepper, name) and name in stepper.__all__
+    assert stepper.delta_norms is vanishing.delta_norms and stepper.depth_profile is vanishing.depth_profile
+    net, x, y = small_net()
+    s = DeltaSteps(net, x, y, loss="mse")  # the alias of squared_error
+    assert s.loss.name == "squared_error" and isinstance(s[0], stepper.Step)
+    assert isinstance(s.equation(0), stepper.Equation) and isinstance(s.check(1, [0, 0, 0]), stepper.Feedback)
+    assert s.equation(s.step_of("delta", 2), 2, 1, 0).neuron == 2  # column 1 is neuron 2

@@ -13,9 +13,12 @@ import pytest
 from matplotlib.colors import to_rgba
 
 import backprop_lab as bl
-from backprop_lab.stepper import depth_profile, fmt_number
-from backprop_lab.widgets import (DeltaStepper, TrainingPanel, VanishingGradientPanel, png_bytes, render_png,
-                                  run_training)
+from backprop_lab.formatting import sig
+from backprop_lab.pictures import png_bytes, render_png
+from backprop_lab.stepper import fmt_number
+from backprop_lab.training_run import run_training
+from backprop_lab.vanishing import depth_profile
+from backprop_lab.widgets import DeltaStepper, TrainingPanel, VanishingGradientPanel
 
 PIL = pytest.importorskip("PIL.Image")
 
@@ -143,13 +146,15 @@ def test_selected_neuron_and_batch_mean(stepper):
     stepper.step = stepper.model.step_of("delta", 1)
     stepper.select(2, 1)
     assert stepper.selected == (2, 1)
-    assert stepper.layer_select.value == 2 and stepper.index_select.value == 1
-    assert "Neuron j = 1 of layer 2" in stepper.equation.value
+    # code counts columns from 0, the neuron box and the equations count neurons from 1
+    assert stepper.layer_select.value == 2 and stepper.index_select.value == 2
+    assert "Neuron 2 of layer 2</b> (column 1 in code)" in stepper.equation.value
+    assert r"\delta_{2}^{(2)}" in stepper.equation_latex
     assert stepper.equation_latex.split(r" \\ ")[0].endswith("= " + fmt_number(bwd.delta[2][0, 1]))
     example_colours = face(stepper.diagram.nodes[2])
     stepper.mode.value = "batch mean"
     assert stepper.example is None and stepper.example_select.disabled
-    assert r"\overline{\delta_{1}^{(2)}}" in stepper.equation.value
+    assert r"\overline{\delta_{2}^{(2)}}" in stepper.equation.value
     assert stepper.equation_latex.endswith("= " + fmt_number(bwd.db[2][1]))
     assert "the batch mean" in stepper.equation.value
     assert not np.allclose(face(stepper.diagram.nodes[2]), example_colours)
@@ -164,16 +169,18 @@ def test_selected_neuron_and_batch_mean(stepper):
 
 
 def test_neuron_index_is_clamped_to_the_layer_that_follows_the_step(stepper):
+    # the neuron box counts 1..n_l; selected is (l, column) with column = neuron - 1
     stepper.step = stepper.model.step_of("delta", 2)  # layer 2 has 3 neurons
-    stepper.index_select.value = 2
+    assert stepper.index_select.min == 1
+    stepper.index_select.value = 3
     assert stepper.selected == (2, 2)
     stepper.next()  # layer 1 has 4 neurons
-    assert stepper.selected == (1, 2) and stepper.index_select.max == 3
+    assert stepper.selected == (1, 2) and stepper.index_select.max == 4
     stepper.previous()
     stepper.previous()  # layer 3, 4 neurons
-    stepper.index_select.value = 3
-    stepper.next()  # layer 2: j = 3 does not exist, the selector clamps to 2
-    assert stepper.selected == (2, 2) and stepper.index_select.value == 2
+    stepper.index_select.value = 4
+    stepper.next()  # layer 2: neuron 4 does not exist, the box clamps to 3
+    assert stepper.selected == (2, 2) and stepper.index_select.value == 3
 
 
 def test_check_uses_the_example_on_show(stepper):
@@ -265,13 +272,13 @@ def test_picture_is_the_image_in_the_output_widget(stepper):
 def test_prewarming_changes_nothing_on_show():
     net, x, y = four_layer()
     warm, cold = DeltaStepper(net, x, y), DeltaStepper(net, x, y, prewarm=False)
-    assert len(warm._blitter._sprites) > len(cold._blitter._sprites)  # every step's texts are cached
-    cached = len(warm._blitter._sprites)
+    assert warm.renderer.cached > cold.renderer.cached  # every step's texts are cached
+    cached = warm.renderer.cached
     for k in range(warm.last + 1):
         warm.step = cold.step = k
         assert warm.status.value == cold.status.value and warm.equation.value == cold.equation.value
         np.testing.assert_array_equal(shown_png(warm), shown_png(cold))
-    assert len(warm._blitter._sprites) == cached  # nothing new had to be drawn while stepping
+    assert warm.renderer.cached == cached  # nothing new had to be drawn while stepping
 
 
 def test_png_bytes_round_trip():
@@ -289,7 +296,7 @@ def test_single_example_and_fused_output():
     s.step = s.model.step_of("delta", 2)
     assert "a^(2) - y" in s.status.value
     a = bl.forward(net, [0.5, -0.2]).a[2][0]
-    assert s.equation_latex == rf"\delta_{{0}}^{{(2)}} = a_{{0}}^{{(2)}} - y_{{0}} = {fmt_number(a)} - 1 = {fmt_number(a - 1)}"
+    assert s.equation_latex == rf"\delta_{{1}}^{{(2)}} = a_{{1}}^{{(2)}} - y_{{1}} = {fmt_number(a)} - 1 = {fmt_number(a - 1)}"
 
 
 def test_bad_input_raises_the_cores_clear_errors():
@@ -363,3 +370,54 @@ def test_vanishing_gradient_panel_plots_depth_profiles():
                                depth_profile("tanh", init="normal", L=9, width=10, m=16, seed=0))
     assert panel.status.value.startswith("tanh: ||delta^(1)|| / ||delta^(9)|| = ")
     assert panel.out.outputs[0]["data"]["image/png"]
+
+
+def test_neuron_labels_and_equations_use_the_same_number_format(stepper):
+    net, x, y = four_layer()
+    fwd = bl.forward(net, x)
+    bwd = bl.backward(net, fwd, y)
+    stepper.example = 1
+    stepper.step = stepper.model.step_of("forward", 2)
+    for j in range(net.sizes[2]):
+        stepper.select(2, j)
+        label = stepper.diagram.labels[2][j].get_text()
+        assert label == sig(fwd.a[2][1, j])
+        assert stepper.equation_latex.endswith("= " + label)  # the same digits as the equation
+    stepper.step = stepper.model.step_of("delta", 3)
+    stepper.select(3, 2)
+    label = stepper.diagram.labels[3][2].get_text()
+    assert label == sig(bwd.delta[3][1, 2])
+    assert stepper.equation_latex.split(r" \\ ")[0].endswith("= " + fmt_number(bwd.delta[3][1, 2]))
+
+
+def test_the_header_cites_the_section_of_the_equation_on_show(stepper):
+    stepper.step = stepper.model.step_of("delta", 2)  # a hidden layer's step
+    stepper.select(4, 0)  # the output layer's delta: derived in 02
+    assert "Derived in 02_output_delta.ipynb" in stepper.equation.value
+    stepper.select(2, 0)  # the recursion: derived in 03
+    assert "Derived in 03_backward_recursion.ipynb" in stepper.equation.value
+
+
+def test_widgets_share_one_picture_method():
+    from backprop_lab.widgets.base import PictureView
+
+    for view in (DeltaStepper, TrainingPanel, VanishingGradientPanel):
+        assert issubclass(view, PictureView) and view.picture is PictureView.picture
+
+
+def test_learning_rate_slider_shows_the_rate_in_use():
+    x, y = bl.datasets.xor(40, seed=0)
+    panel = TrainingPanel(x, y, hidden=3, epochs=10, lr=1.5)
+    labels = dict((v, label) for label, v in panel.lr.options)
+    assert panel.lr.value == 1.5 and labels[1.5] == "1.5"
+    assert "lr 1.5:" in panel.ax_boundary.get_title()
+    panel = TrainingPanel(x, y, hidden=3, epochs=10, lr=0.07)  # not a round rate: added to the options
+    assert panel.lr.value == 0.07 and panel.run.net.sizes == [2, 3, 1]
+    panel.lr.value = 10.0
+    panel.train_button.click()
+    assert "lr 10:" in panel.ax_boundary.get_title()
+
+
+def test_png_bytes_refuses_an_image_that_is_not_rgb_or_rgba():
+    with pytest.raises(ValueError, match=r"\(h, w, 3\) or \(h, w, 4\).*\(2, 2, 2\)"):
+        png_bytes(np.zeros((2, 2, 2), dtype=np.uint8))

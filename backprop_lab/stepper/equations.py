@@ -1,0 +1,224 @@
+"""The equation of one step for one neuron, with the numbers substituted.
+
+:func:`equation` builds an :class:`Equation` from a :class:`~backprop_lab.stepper.DeltaSteps`
+through its public methods only. Neurons are numbered from 1 in every displayed formula, as in the
+derivation notebooks: the neuron in column j of the arrays (``delta(l)[j]``, 0-based in code) is
+written delta_{j+1}. Numbers are :func:`backprop_lab.formatting.latex` (3 significant digits).
+How an activation or a loss writes itself with numbers is theirs to say
+(:meth:`~backprop_lab.Activation.latex_value`, :meth:`~backprop_lab.Loss.latex_grad`, ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..formatting import latex, latex_factor, latex_sum
+from ..references import Section, section
+
+__all__ = ["Equation", "equation"]
+
+
+@dataclass(frozen=True, repr=False)
+class Equation:
+    """The substituted equation for one neuron at one step.
+
+    lines : display-math LaTeX lines (without $$). note : plain text shown under them.
+    layer : l. j : the neuron's column in the arrays (0-based; the text shows neuron j + 1).
+    example : the example index, or None for the batch mean.
+    reference : the :class:`~backprop_lab.references.Section` that derives this equation.
+    """
+
+    lines: tuple
+    note: str
+    layer: int
+    j: int
+    example: int | None
+    reference: Section | None = None
+
+    @property
+    def neuron(self):
+        """The neuron's number as the equations write it, j + 1 (1..n_l)."""
+        return self.j + 1
+
+    @property
+    def latex(self):
+        """All lines in one LaTeX string, one line per row."""
+        return r" \\ ".join(self.lines)
+
+    def html(self, header=""):
+        """HTML for ipywidgets.HTMLMath: each line as $$...$$, the note as text."""
+        parts = [header] if header else []
+        parts += [f"$${line}$$" for line in self.lines]
+        if self.note:
+            parts.append(f"<span style='color:#555'>{_escape(self.note)}</span>")
+        return "\n".join(parts)
+
+    def __str__(self):
+        return "\n".join(list(self.lines) + ([self.note] if self.note else []))
+
+    __repr__ = __str__
+
+    def _repr_latex_(self):
+        """Typeset in a notebook (also in static copies: GitHub, nbviewer)."""
+        return r"$$\begin{gathered}" + r" \\ ".join(self.lines) + r"\end{gathered}$$"
+
+
+def _escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def equation(model, k, l, j, example):
+    """The equation of step k for column j of layer l (checked by the caller), as an :class:`Equation`.
+
+    model : a DeltaSteps. l : 0..L. example : an example index, or None for the batch mean.
+    """
+    s, n = model[k], j + 1
+    reference = s.reference
+    if l == 0:
+        lines, note = _input(model, j, example)
+    elif s.kind in ("input", "forward"):
+        if l > s.forward_known:
+            lines = (rf"a_{{{n}}}^{{({l})}} = \ ?",)
+            note = (f"a^({l}) is not computed yet: the forward pass reaches layer {l} at "
+                    f"step {model.step_of('forward', l)}.")
+        else:
+            lines, note = _forward(model, l, j, example)
+    elif s.kind == "cost":
+        lines, note = _cost(model, j if l == model.L else None, example)
+    elif s.kind == "delta":
+        reference = section("output_delta") if l == model.L else section("recursion_forms")
+        if not s.has_delta(l):
+            lines = (rf"\delta_{{{n}}}^{{({l})}} = \ ?",)
+            note = (f"delta^({l}) is not computed yet: it needs delta^({l + 1}) first "
+                    f"(step {model.step_of('delta', l)}). Can you predict it?")
+        else:
+            lines, note = _delta(model, l, j, example)
+    else:
+        lines, note = _gradients(model, l, j, example)
+    return Equation(tuple(lines), note, l, j, example, reference)
+
+
+def _mean_line(model, lhs, values, result):
+    """\\overline{lhs} = (1/m) sum_x lhs(x) = (1/m)(v_1 + ...) = result."""
+    terms = latex_sum(latex_factor(v) for v in values)
+    if abs(result) <= 1e-12 * float(np.max(np.abs(values))):
+        result = 0.0  # rounding noise of a mean that cancels, e.g. -2.8e-17
+    return (rf"\overline{{{lhs}}} = \frac{{1}}{{m}}\sum_x {lhs}(x) = "
+            rf"\frac{{1}}{{{model.m}}}\big({terms}\big) = {latex(result)}")
+
+
+def _batch_note(model):
+    return (f"The mean over the batch of m = {model.m} examples. The equation holds for each "
+            f"example: choose one example to see it with its numbers.")
+
+
+def _batch_mean(model, example):
+    return example is None and model.m > 1
+
+
+def _input(model, j, example):
+    n, note = j + 1, "Layer 0 is the input x: it has no z and no delta."
+    if _batch_mean(model, example):
+        return (_mean_line(model, rf"a_{{{n}}}^{{(0)}}", model.per_example("a", 0)[:, j], model.a(0)[j]),), note
+    return (rf"a_{{{n}}}^{{(0)}} = x_{{{n}}} = {latex(model.a(0, example or 0)[j])}",), note
+
+
+def _forward(model, l, j, example):
+    g, n = model.net.g[l], j + 1
+    if _batch_mean(model, example):
+        return ((_mean_line(model, rf"a_{{{n}}}^{{({l})}}", model.per_example("a", l)[:, j], model.a(l)[j]),),
+                _batch_note(model))
+    e = example or 0
+    a_prev, W, b = model.a(l - 1, e), model.weights(l), float(model.net.b[l][j])
+    z, a = model.z(l, e)[j], model.a(l, e)[j]
+    terms = latex_sum(rf"{latex_factor(a_prev[i])} \cdot {latex_factor(W[i, j])}" for i in range(len(a_prev)))
+    line1 = (rf"z_{{{n}}}^{{({l})}} = \sum_i a_i^{{({l - 1})}} W_{{i,{n}}}^{{({l})}} + b_{{{n}}}^{{({l})}}"
+             rf" = {terms} + {latex_factor(b)} = {latex(z)}")
+    if g.elementwise:
+        line2 = rf"a_{{{n}}}^{{({l})}} = g_{l}(z_{{{n}}}^{{({l})}}) = {g.latex_value(z)} = {latex(a)}"
+    else:
+        line2 = rf"a_{{{n}}}^{{({l})}} = {g.name}(z^{{({l})}})_{{{n}}} = {latex(a)}"
+    return (line1, line2), f"g_{l} is {g.name}."
+
+
+def _cost(model, j, example):
+    L, loss = model.L, model.loss
+    if _batch_mean(model, example):
+        terms = latex_sum(latex_factor(v) for v in model.c)
+        return ((rf"C = \frac{{1}}{{m}}\sum_x c(x) = \frac{{1}}{{{model.m}}}\big({terms}\big) = {latex(model.C)}",),
+                f"C is the mean of the per-example cost c ({loss.name}) over the batch.")
+    e = example or 0
+    a, y = model.a(L, e), model.targets(e)
+    lines = [loss.latex_value(a, y, L, c=model.c[e])]
+    if j is not None:
+        lines.append(loss.latex_grad(a, y, j, L))
+    return tuple(lines), f"Example {e}: the per-example cost ({loss.name}); dc/da^({L}) starts the backward pass."
+
+
+def _delta(model, l, j, example):
+    L, g, n = model.L, model.net.g[l], j + 1
+    lhs = rf"\delta_{{{n}}}^{{({l})}}"
+    if _batch_mean(model, example):
+        return ((_mean_line(model, lhs, model.per_example("delta", l)[:, j], model.delta(l)[j]),),
+                _batch_note(model) + f" This mean is dC/db_{n}^({l}).")
+    e = example or 0
+    d, z, a = model.delta(l, e)[j], model.z(l, e)[j], model.a(l, e)[j]
+    gp_line = rf"g_{l}'(z_{{{n}}}^{{({l})}}) = " + (g.latex_prime(z, a) if g.elementwise else "")
+    if l == L:
+        y, a_out = model.targets(e), model.a(L, e)
+        if model.loss.is_fused(g):
+            return ((rf"{lhs} = a_{{{n}}}^{{({L})}} - y_{{{n}}} = {latex(a)} - {latex_factor(y[j])} = {latex(d)}",),
+                    f"For {g.name} with {model.loss.name}, dc/da times g' simplifies to a - y (notebook 02).")
+        dcda = model.loss.grad(a_out[None, :], y[None, :])[0]
+        if not g.elementwise:
+            return ((rf"{lhs} = \sum_k \frac{{\partial c}}{{\partial a_k^{{({L})}}}}"
+                     rf"\frac{{\partial a_k^{{({L})}}}}{{\partial z_{{{n}}}^{{({L})}}}}"
+                     rf" = a_{{{n}}}\Big(\frac{{\partial c}}{{\partial a_{{{n}}}}} - \sum_k a_k "
+                     rf"\frac{{\partial c}}{{\partial a_k}}\Big) = {latex(a)}\big({latex_factor(dcda[j])} - "
+                     rf"{latex_factor(float(np.dot(a_out, dcda)))}\big) = {latex(d)}",),
+                    f"{g.name} is not elementwise: every a_k depends on z_{n}, so the sum over "
+                    f"k does not collapse (notebook 02).")
+        gp = float(g.prime(np.array([z]), np.array([a]))[0])
+        line1 = (rf"{lhs} = \frac{{\partial c}}{{\partial a_{{{n}}}^{{({L})}}}}\, g_{L}'(z_{{{n}}}^{{({L})}})"
+                 rf" = {latex_factor(dcda[j])} \cdot {latex_factor(gp)} = {latex(d)}")
+        return ((line1, gp_line),
+                f"Output layer: of the sum over k of dc/da_k da_k/dz_{n}, only k = {n} survives "
+                f"for an elementwise g (notebook 02, Step 2).")
+    dn, W = model.delta(l + 1, e), model.weights(l + 1)
+    if not g.elementwise:
+        return ((rf"{lhs} = \Big(J^T \big(\delta^{{({l + 1})}} W^{{({l + 1})T}}\big)\Big)_{{{n}}} = {latex(d)}",),
+                f"{g.name} is not elementwise, so g' is its Jacobian J.")
+    terms = latex_sum(rf"{latex_factor(dn[k])} \cdot {latex_factor(W[j, k])}" for k in range(len(dn)))
+    s = float(dn @ W[j])
+    gp = float(g.prime(np.array([z]), np.array([a]))[0])
+    line1 = (rf"{lhs} = \Big(\sum_k \delta_k^{{({l + 1})}} W_{{{n},k}}^{{({l + 1})}}\Big)"
+             rf"\, g_{l}'(z_{{{n}}}^{{({l})}}) = \big({terms}\big) \cdot {latex_factor(gp)}"
+             rf" = {latex_factor(s)} \cdot {latex_factor(gp)} = {latex(d)}")
+    return ((line1, gp_line),
+            f"Each term delta_k^({l + 1}) W_{n},k^({l + 1}) flows back along an edge from "
+            f"neuron k of layer {l + 1} (the exercise's W^T: (W^T)_kj = W_jk). "
+            f"g_{l} is {g.name}.")
+
+
+def _gradients(model, l, j, example):
+    n, n_prev = j + 1, model.sizes[l - 1]
+    if example is None:
+        lines = [rf"\frac{{\partial C}}{{\partial b_{{{n}}}^{{({l})}}}} = \frac{{1}}{{m}}\sum_x "
+                 rf"\delta_{{{n}}}^{{({l})}} = {latex(model.bwd.db[l][j])}"]
+        rows = [rf"\frac{{\partial C}}{{\partial W_{{{i + 1},{n}}}^{{({l})}}}} = \frac{{1}}{{m}}\sum_x "
+                rf"a_{{{i + 1}}}^{{({l - 1})}}\delta_{{{n}}}^{{({l})}} = {latex(model.bwd.dW[l][i, j])}"
+                for i in range(n_prev)]
+        note = f"Means over the batch of m = {model.m} example(s), because C is the mean of c."
+    else:
+        d = model.delta(l, example)[j]
+        a_prev = model.a(l - 1, example)
+        lines = [rf"\frac{{\partial c}}{{\partial b_{{{n}}}^{{({l})}}}} = \delta_{{{n}}}^{{({l})}} = {latex(d)}"]
+        rows = [rf"\frac{{\partial c}}{{\partial W_{{{i + 1},{n}}}^{{({l})}}}} = a_{{{i + 1}}}^{{({l - 1})}}"
+                rf"\delta_{{{n}}}^{{({l})}} = {latex_factor(a_prev[i])} \cdot {latex_factor(d)} = {latex(a_prev[i] * d)}"
+                for i in range(n_prev)]
+        note = (f"Example {example} alone; dC/dW and dC/db are the means of these over the batch "
+                f"of m = {model.m}.")
+    shown = rows if len(rows) <= 5 else rows[:4] + [rf"\dots\ (\text{{{len(rows) - 4} more weights}})"]
+    return tuple(lines + shown), note

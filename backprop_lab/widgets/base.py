@@ -1,0 +1,28 @@
+"""What every widget view shares: the picture on show, sent to its Output from the kernel side."""
+
+from __future__ import annotations
+
+from ..pictures import show_png
+
+__all__ = ["PictureView"]
+
+
+class PictureView:
+    """Mixin for a view with an ``out`` (ipywidgets.Output) that shows one PNG picture.
+
+    :meth:`show` puts a PNG on show; :meth:`picture` returns it for ``display`` (static copies:
+    GitHub, nbviewer), exactly what the widget shows, without redrawing.
+    """
+
+    _png = b""
+
+    def show(self, png, text):
+        """Show ``png`` (bytes) in ``self.out``, with ``text`` as its text/plain alternative."""
+        self._png = png
+        show_png(self.out, png, text=text)
+
+    def picture(self):
+        """The picture on show, as an ``IPython.display.Image``."""
+        from IPython.display import Image
+
+        return Image(data=self._png, format="png")
