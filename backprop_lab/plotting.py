@@ -10,14 +10,14 @@ need to redraw fast. :func:`plot_delta_norms` and :func:`plot_loss_curve` are pl
 
 The derivation's pictures (:func:`draw_output_paths`, :func:`draw_fan_out`,
 :func:`draw_weight_edge`, :func:`draw_chain_paths`, :func:`draw_neuron_gates`,
-:func:`plot_backprop_timing`) live in ``backprop_lab/_pictures.py`` and are re-exported here.
+:func:`plot_backprop_timing`) live in ``backprop_lab/diagrams.py`` and are re-exported here.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._pictures import (CONTEXT, HIGHLIGHT, SECOND, draw_chain_paths, draw_fan_out, draw_neuron_gates, draw_output_paths,
+from .diagrams import (CONTEXT, HIGHLIGHT, SECOND, draw_chain_paths, draw_fan_out, draw_neuron_gates, draw_output_paths,
                         draw_weight_edge, plot_backprop_timing)
 
 __all__ = ["draw_network", "plot_decision_boundary", "network_positions", "NetworkDiagram",

@@ -109,7 +109,7 @@ NAME_BRANCH = re.compile(r"""(\.name\s*(==|!=|in\b)|(==|!=)\s*["'](identity|sigm
                          r"""in\s*\(\s*["'](identity|sigmoid|tanh|relu|leaky_relu|softplus|softmax)["'])""")
 
 
-@pytest.mark.parametrize("module", ["stepper", "widgets", "pictures.py", "vanishing.py", "training_run.py"])
+@pytest.mark.parametrize("module", ["stepper", "widgets", "rendering.py", "vanishing.py", "training_run.py"])
 def test_no_branch_on_an_activation_or_loss_name(module):
     path = PACKAGE / module
     files = sorted(path.rglob("*.py")) if path.is_dir() else [path]

@@ -14,7 +14,7 @@ from matplotlib.colors import to_rgba
 
 import backprop_lab as bl
 from backprop_lab.formatting import sig
-from backprop_lab.pictures import png_bytes, render_png
+from backprop_lab.rendering import png_bytes, render_png
 from backprop_lab.stepper import fmt_number
 from backprop_lab.training_run import run_training
 from backprop_lab.vanishing import depth_profile

@@ -6,7 +6,7 @@
   :func:`backprop_lab.vanishing.depth_profile`.
 
 Each holds its controls, asks its model, and redraws one reused matplotlib Figure, sent as a PNG to
-an ``ipywidgets.Output`` from the kernel side (:mod:`backprop_lab.pictures`), never with
+an ``ipywidgets.Output`` from the kernel side (:mod:`backprop_lab.rendering`), never with
 ``with out:``, so notebooks stay reproducible under strict nbval. ``picture()`` (shared, in
 :mod:`.base`) returns the image on show for static copies.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..pictures import show_png
+from ..rendering import show_png
 
 __all__ = ["PictureView"]
 

@@ -2,7 +2,7 @@
 
 A view of :class:`backprop_lab.stepper.DeltaSteps` (the model: steps, numbers, equations,
 feedback). The picture is drawn by :class:`backprop_lab.plotting.NetworkDiagram` and
-:class:`backprop_lab.plotting.DeltaBars` and sent as a PNG by :class:`backprop_lab.pictures.BlitRenderer`.
+:class:`backprop_lab.plotting.DeltaBars` and sent as a PNG by :class:`backprop_lab.rendering.BlitRenderer`.
 
 >>> from backprop_lab.widgets import DeltaStepper
 >>> stepper = DeltaStepper(net, x, y, loss="squared_error")   # doctest: +SKIP
@@ -17,7 +17,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..formatting import sig
-from ..pictures import BlitRenderer, new_figure
+from ..rendering import BlitRenderer, new_figure
 from ..plotting import DeltaBars, NetworkDiagram, sup
 from ..stepper import DeltaSteps
 from .base import PictureView

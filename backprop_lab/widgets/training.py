@@ -10,7 +10,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..formatting import sig
-from ..pictures import new_figure, render_png
+from ..rendering import new_figure, render_png
 from ..plotting import plot_decision_boundary, plot_loss_curve
 from ..training_run import run_training
 from .base import PictureView

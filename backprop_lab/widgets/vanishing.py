@@ -11,7 +11,7 @@ import numpy as np
 from ..activations import get_activation
 
 from ..formatting import sig
-from ..pictures import new_figure, render_png
+from ..rendering import new_figure, render_png
 from ..plotting import plot_delta_norms
 from ..vanishing import depth_profile
 from .base import PictureView
