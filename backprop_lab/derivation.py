@@ -25,9 +25,10 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import get_activation
-from .gradcheck import _cost_from_z, numerical_gradient, relative_error
+from ._checks import as_batch, as_input, require_elementwise
+from .gradcheck import numerical_gradient, relative_error, run_from_z
 from .losses import get_loss
-from .network import Backward, Forward, Network, _as_batch, _as_input, _check_network
+from .network import Backward, Forward, Network, check_network
 
 __all__ = [
     "layer_forward_loops", "forward_loops",
@@ -71,8 +72,8 @@ def forward_loops(net, x):
 
     x: (m, n_0) or (n_0,). Returns a :class:`backprop_lab.Forward`, like :func:`backprop_lab.forward`.
     """
-    _check_network(net)
-    x2, single = _as_input(net, x)
+    check_network(net)
+    x2, single = as_input(net, x)
     a, z = [np.asarray(x2, dtype=float)], []
     for l in range(1, net.L + 1):
         z.append(layer_forward_loops(a[-1], net.W[l], net.b[l]))
@@ -136,14 +137,6 @@ def _check_recursion(delta_next, W_next, z):
     return delta_next, W_next, z
 
 
-def _elementwise(g, who):
-    g = get_activation(g)
-    if not g.elementwise:
-        raise TypeError(f"{who} uses g'(z) of one variable, but {g.name} is not elementwise; "
-                        f"use backward_loops, which multiplies by its Jacobian")
-    return g
-
-
 def hidden_delta_loops(delta_next, W_next, z, g):
     """delta_j^(l) = sum_k delta_k^(l+1) W_jk^(l+1) g_l'(z_j^(l)), with explicit loops over j and k.
 
@@ -151,7 +144,7 @@ def hidden_delta_loops(delta_next, W_next, z, g):
     1-D arrays (one example) work too. g must be elementwise.
     """
     delta_next, W_next, z = _check_recursion(delta_next, W_next, z)
-    g = _elementwise(g, "hidden_delta_loops")
+    g = require_elementwise(g, "hidden_delta_loops")
     single = z.ndim == 1
     D, Z = (delta_next[None], z[None]) if single else (delta_next, z)
     n_l, n_next = W_next.shape
@@ -171,7 +164,7 @@ def hidden_delta_einsum(delta_next, W_next, z, g):
     index string is the formula's indices (sum over the repeated k). Shapes as in
     :func:`hidden_delta_loops`."""
     delta_next, W_next, z = _check_recursion(delta_next, W_next, z)
-    g = _elementwise(g, "hidden_delta_einsum")
+    g = require_elementwise(g, "hidden_delta_einsum")
     return np.einsum("...k,jk->...j", delta_next, W_next) * g.prime(z)
 
 
@@ -179,7 +172,7 @@ def hidden_delta_matrix(delta_next, W_next, z, g):
     """The same recursion as matrices: ``(delta_next @ W_next.T) * g'(z)``. Shapes as in
     :func:`hidden_delta_loops`."""
     delta_next, W_next, z = _check_recursion(delta_next, W_next, z)
-    g = _elementwise(g, "hidden_delta_matrix")
+    g = require_elementwise(g, "hidden_delta_matrix")
     return (delta_next @ W_next.T) * g.prime(z)
 
 
@@ -218,12 +211,12 @@ def backward_loops(net, fwd, y, loss="mse"):
 
     Returns a :class:`backprop_lab.Backward`, like :func:`backprop_lab.backward`.
     """
-    _check_network(net)
+    check_network(net)
     loss = get_loss(loss)
     if not isinstance(fwd, Forward):
         raise TypeError(f"fwd must be the result of bl.forward(net, x), not {type(fwd).__name__}")
     loss.check_output(net.g[net.L])
-    _, y2, _ = _as_batch(net, fwd.a[0], y, loss)
+    _, y2, _ = as_batch(net, fwd.a[0], y, loss)
     a = [np.atleast_2d(np.asarray(v, dtype=float)) for v in fwd.a]
     z = [np.atleast_2d(np.asarray(v, dtype=float)) for v in fwd.z]
     L, m = net.L, a[0].shape[0]
@@ -261,7 +254,7 @@ def _cost_from(net, l, y, loss, a=None, z=None):
             z, l = a @ net.W[l + 1] + net.b[l + 1], l + 1
         # the same runner as gradient_check's oracle; for sigmoid + binary cross-entropy and
         # softmax + cross-entropy it takes c straight from z (log(1 - a) loses digits as a -> 1)
-        c, _ = _cost_from_z(net, l, z, y, loss)
+        c, _ = run_from_z(net, l, z, y, loss)
     return float(c) if np.ndim(c) == 0 else c
 
 
@@ -271,7 +264,7 @@ def cost_from_a(net, l, a, y, loss="mse"):
 
     a: (m, n_l) or (n_l,); y: (m, n_L) or (n_L,) -> c: (m,) or a float.
     """
-    _check_network(net)
+    check_network(net)
     if not 0 <= l <= net.L:
         raise ValueError(f"l must be a layer number 0..{net.L}, got {l}")
     a = np.asarray(a, dtype=float)
@@ -285,7 +278,7 @@ def cost_from_z(net, l, z, y, loss="mse"):
 
     z: (m, n_l) or (n_l,); y as in :func:`cost_from_a` -> c: (m,) or a float.
     """
-    _check_network(net)
+    check_network(net)
     if not 1 <= l <= net.L:
         raise ValueError(f"l must be a layer number 1..{net.L} (layer 0 has no z), got {l}")
     z = np.asarray(z, dtype=float)
@@ -327,7 +320,7 @@ def numerical_param_gradient(net, x, y, loss="mse", l=1, which="W", eps=1e-6):
 
     Returns an array shaped like net.W[l] or net.b[l].
     """
-    _check_network(net)
+    check_network(net)
     if which not in ("W", "b"):
         raise ValueError(f"which must be 'W' or 'b', got {which!r}")
     if not 1 <= l <= net.L:
@@ -363,7 +356,7 @@ def to_nielsen(net):
     ``weights[l-1] == net.W[l].T`` of shape (n_l, n_{l-1}), and ``biases[l-1]`` is b^(l) as a
     column (n_l, 1). Returns (weights, biases), two lists of L arrays (list index l-1 for our layer l).
     """
-    _check_network(net)
+    check_network(net)
     weights = [np.array(W.T, dtype=float) for W in net.W]
     biases = [np.array(b, dtype=float).reshape(-1, 1) for b in net.b]
     for l, (w, b) in enumerate(zip(weights, biases), start=1):
@@ -402,14 +395,14 @@ def nielsen_backprop(weights, biases, activations, x, y, loss="mse"):
     assert y.shape == a.shape, f"y must be a column {a.shape}, got {y.shape}"
     L = len(weights)
     nabla_w, nabla_b = [None] * L, [None] * L
-    g = _elementwise(gs[-1], "nielsen_backprop")
+    g = require_elementwise(gs[-1], "nielsen_backprop")
     delta = loss.grad(a, y) * g.prime(zs[-1])         # (n_L, 1)
     for l in range(L - 1, -1, -1):                    # list index l is layer l+1
         nabla_b[l] = delta
         nabla_w[l] = delta @ activations_[l].T        # (n_l, 1) @ (1, n_{l-1}) -> (n_l, n_{l-1})
         assert nabla_w[l].shape == weights[l].shape and nabla_b[l].shape == biases[l].shape
         if l > 0:
-            g = _elementwise(gs[l - 1], "nielsen_backprop")
+            g = require_elementwise(gs[l - 1], "nielsen_backprop")
             delta = (weights[l].T @ delta) * g.prime(zs[l - 1])   # (n_{l-1}, n_l) @ (n_l, 1)
             assert delta.shape == zs[l - 1].shape
     return nabla_w, nabla_b
@@ -427,7 +420,7 @@ def column_backward(weights, activations, a_cols, z_cols, y_cols, loss="mse"):
     Returns (deltas, dWs, dbs): lists of L arrays, shapes asserted, in column layout.
     """
     loss = get_loss(loss)
-    gs = [_elementwise(g, "column_backward") for g in activations]
+    gs = [require_elementwise(g, "column_backward") for g in activations]
     L, m = len(weights), a_cols[0].shape[1]
     deltas = [None] * L
     deltas[L - 1] = loss.grad(a_cols[L], y_cols) * gs[L - 1].prime(z_cols[L - 1])

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_numeric, check_count, check_finite, check_positive_number
+from ._checks import as_batch, as_input, as_numeric, as_target, check_count, check_finite, check_positive_number
 from .activations import get_activation
 from .layers import PerLayer
 from .losses import get_loss
@@ -145,8 +145,7 @@ class Network:
     @property
     def sizes(self):
         """[n_0, n_1, ..., n_L]."""
-        W = self.W._items
-        return [W[0].shape[0]] + [w.shape[1] for w in W]
+        return [self.W[1].shape[0]] + [w.shape[1] for w in self.W]
 
     @property
     def dtype(self):
@@ -219,56 +218,10 @@ class Backward:
         return f"<Backward: loss {self.loss.name!r}, delta/dW/db for l = 1..{self.L}>"
 
 
-def _check_network(net):
+def check_network(net):
+    """TypeError unless ``net`` is a :class:`Network` (the first check of every function taking one)."""
     if not isinstance(net, Network):
         raise TypeError(f"net must be a backprop_lab.Network, not {type(net).__name__}")
-
-
-def _as_input(net, x):
-    """Validate x against the network; return it as a (m, n_0) array of net.dtype."""
-    x = as_numeric(x, "x")
-    W1 = net.W[1]
-    n0 = W1.shape[0]
-    if x.ndim not in (1, 2):
-        raise ValueError(
-            f"x must be one example of shape (n_0,) = ({n0},), or a batch of shape (m, n_0) = "
-            f"(m, {n0}) with one example per row; got a {x.ndim}-D array of shape {x.shape}")
-    if x.shape[-1] != n0:
-        what = "entries" if x.ndim == 1 else "columns"
-        msg = (f"x has {x.shape[-1]} {what} but layer 1 expects n_0 = {n0} inputs "
-               f"(W[1] has shape {W1.shape})")
-        if x.ndim == 2 and x.shape[0] == n0:
-            msg += "; rows are examples here, so did you mean x.T?"
-        raise ValueError(msg)
-    if x.ndim == 2 and x.shape[0] == 0:
-        raise ValueError(f"x has shape {x.shape}: the batch holds no examples")
-    check_finite(x, "x")
-    single = x.ndim == 1
-    x = np.asarray(x, dtype=W1.dtype)  # W1.dtype is net.dtype
-    return (x.reshape(1, n0) if single else x), single
-
-
-def _as_target(y, shape, dtype, loss):
-    y = as_numeric(y, "y")
-    if y.shape != shape:
-        msg = f"y has shape {y.shape} but the output a[L] has shape {shape}; they must match"
-        if y.ndim == 1 and len(shape) == 2 and shape == (y.shape[0], 1):
-            msg += " (use y.reshape(-1, 1); a (m,) y would broadcast against (m, 1) to (m, m))"
-        elif y.ndim == 2 and y.shape[::-1] == shape:
-            msg += " (rows are examples: did you mean y.T?)"
-        raise ValueError(msg)
-    check_finite(y, "y")
-    y = np.asarray(y, dtype=dtype)
-    loss.check_targets(y)
-    return y
-
-
-def _as_batch(net, x, y, loss):
-    """Validate x and y together; return 2-D x2 (m, n_0), y2 (m, n_L) and whether x was one example."""
-    x2, single = _as_input(net, x)
-    out_shape = (net.sizes[-1],) if single else (x2.shape[0], net.sizes[-1])
-    y2 = _as_target(y, out_shape, net.dtype, loss).reshape(x2.shape[0], -1)
-    return x2, y2, single
 
 
 def _forward(net, x2):
@@ -290,8 +243,8 @@ def forward(net, x):
     x: (m, n_0), one example per row, or (n_0,) for one example.
     Returns a :class:`Forward` with a[0..L] and z[1..L], each (m, n_l) (or (n_l,)).
     """
-    _check_network(net)
-    x2, single = _as_input(net, x)
+    check_network(net)
+    x2, single = as_input(net, x)
     a, z = _forward(net, x2)
     if single:
         a, z = [v[0] for v in a], [v[0] for v in z]
@@ -332,7 +285,7 @@ def _backward(net, a, z, y, loss):
 def _check_forward(net, fwd):
     if not isinstance(fwd, Forward):
         raise TypeError(f"fwd must be the result of bl.forward(net, x), not {type(fwd).__name__}")
-    sizes = [a.shape[-1] for a in fwd.a._items]
+    sizes = [a.shape[-1] for a in fwd.a]
     if sizes != net.sizes:
         raise ValueError(f"fwd was computed by a network with sizes {sizes}, but net has sizes "
                          f"{net.sizes}; compute it with bl.forward(net, x) for this net")
@@ -350,17 +303,17 @@ def backward(net, fwd, y, loss="mse"):
     delta[l] = dc/dz^(l) per example (shape of z[l]), dW[l] = dC/dW^(l) (n_{l-1}, n_l)
     and db[l] = dC/db^(l) (n_l,), the gradients being means over the batch.
     """
-    _check_network(net)
+    check_network(net)
     loss = get_loss(loss)
     _check_forward(net, fwd)
     loss.check_output(net.g[net.L])
-    y = _as_target(y, fwd.a[net.L].shape, net.dtype, loss)
+    y = as_target(y, fwd.a[net.L].shape, net.dtype, loss)
     if fwd.single:
         a = [v[None, :] for v in fwd.a]
         z = [v[None, :] for v in fwd.z]
         y = y[None, :]
     else:
-        a, z = fwd.a._items, fwd.z._items  # read only: _backward never writes to a or z
+        a, z = list(fwd.a), list(fwd.z)  # read only: _backward never writes to a or z
     delta, dW, db = _backward(net, a, z, y, loss)
     if fwd.single:
         delta = [d[0] for d in delta]
@@ -383,10 +336,10 @@ def cost(net, x, y, loss="mse", per_example=False):
     0-d array for one example). For sigmoid + binary cross-entropy and softmax +
     cross-entropy, c is computed from z, so it stays finite when the output saturates.
     """
-    _check_network(net)
+    check_network(net)
     loss = get_loss(loss)
     loss.check_output(net.g[net.L])
-    x2, y2, single = _as_batch(net, x, y, loss)
+    x2, y2, single = as_batch(net, x, y, loss)
     c = _costs(net, x2, y2, loss)
     if per_example:
         return c[0] if single else c
@@ -399,7 +352,7 @@ def sgd_step(net, bwd, lr):
     The parameters are replaced by new arrays (old references are left unchanged).
     Returns ``net``.
     """
-    _check_network(net)
+    check_network(net)
     lr = check_positive_number(lr, "lr (the learning rate)")
     if not isinstance(bwd, Backward):
         raise TypeError(f"bwd must be the result of bl.backward(...), not {type(bwd).__name__}")
@@ -422,12 +375,12 @@ def train(net, x, y, loss="mse", lr=0.1, epochs=100, batch_size=None, seed=None)
     Returns the cost history, a list of ``epochs + 1`` floats: history[0] is C before
     training and history[e] is C over the whole dataset after epoch e.
     """
-    _check_network(net)
+    check_network(net)
     loss = get_loss(loss)
     loss.check_output(net.g[net.L])
     lr = check_positive_number(lr, "lr (the learning rate)")
     epochs = check_count(epochs, "epochs", minimum=0)
-    x2, y2, single = _as_batch(net, x, y, loss)
+    x2, y2, single = as_batch(net, x, y, loss)
     if single:
         raise ValueError(f"train needs a batch x of shape (m, n_0); got one example of shape {x2.shape[1:]}")
     m = x2.shape[0]
