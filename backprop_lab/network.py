@@ -225,16 +225,12 @@ def check_network(net):
 
 
 def _forward(net, x2):
-    """Unchecked forward pass on a 2-D batch: lists a (L+1 arrays) and z (L arrays)."""
+    """The forward pass on a checked 2-D batch x2 (m, n_0): a[0..L] and z[1..L], indexed by l."""
     a, z = [x2], []
     for W, b, g in zip(net.W, net.b, net.g):
-        # z = a_prev @ W + b. np.dot is the same BLAS product as @ for 2-D arrays, with less call
-        # overhead on small ones; the bias is added into the fresh product.
-        zl = np.dot(a[-1], W)
-        zl += b
-        z.append(zl)
-        a.append(g(zl))
-    return a, z
+        z.append(a[-1] @ W + b)  # z^(l) = a^(l-1) W^(l) + b^(l)
+        a.append(g(z[-1]))       # a^(l) = g_l(z^(l))
+    return PerLayer("a", a, first=0), PerLayer("z", z)
 
 
 def forward(net, x):
@@ -252,34 +248,29 @@ def forward(net, x):
 
 
 def _output_delta(g, loss, zL, aL, y):
-    """delta^(L) = dc/da^(L) * g_L'(z^(L)) (or J^T dc/da for softmax). 2-D arrays (m, n_L)."""
+    """delta^(L) = dc/da^(L) * g_L'(z^(L)) (J^T dc/da for softmax). 2-D arrays (m, n_L)."""
     if loss.is_fused(g):
         # sigmoid + binary cross-entropy, softmax + cross-entropy: the g' cancels
         # and delta^(L) = a - y exactly (notebook 02 derives it). a was computed stably from z.
         return aL - y
-    return g._backprop(zL, aL, loss.grad(aL, y))
+    return g.vjp(zL, loss.grad(aL, y), aL)
 
 
 def _backward(net, a, z, y, loss):
-    """Unchecked backward pass on 2-D arrays: lists delta, dW, db (index l-1)."""
-    L, m = net.L, a[0].shape[0]
-    W, g = [None, *net.W], [None, *net.g]  # W[l], g[l] for l = 1..L as plain lists: cheaper to index than PerLayer
-    delta = [None] * L
-    delta[L - 1] = _output_delta(g[L], loss, z[L - 1], a[L], y)
+    """The backward pass on a checked 2-D batch: a[0..L] and z[1..L] indexed by l, y (m, n_L).
+
+    Returns delta, dW, db: lists over l = 1..L.
+    """
+    L, m, W, g = net.L, y.shape[0], net.W, net.g
+    delta = {L: _output_delta(g[L], loss, z[L], a[L], y)}
     for l in range(L - 1, 0, -1):
-        # delta^(l) = (delta^(l+1) W^(l+1)T) * g_l'(z^(l)); the product is a fresh array,
-        # so _backprop may multiply by g' in place without touching z or a.
-        delta[l - 1] = g[l]._backprop(z[l - 1], a[l], np.dot(delta[l], W[l + 1].T))
-    dW, db = [], []
-    ones = np.ones(m, dtype=delta[0].dtype)
-    for l in range(1, L + 1):
-        dWl = np.dot(a[l - 1].T, delta[l - 1])
-        dWl /= m  # dC/dW = (1/m) sum_x a^(l-1) delta^(l) = A^T Delta / m
-        dW.append(dWl)
-        dbl = np.dot(ones, delta[l - 1])
-        dbl /= m  # dC/db = (1/m) sum_x delta^(l) = 1^T Delta / m, one BLAS call instead of a reduction
-        db.append(dbl)
-    return delta, dW, db
+        # delta^(l) = (delta^(l+1) W^(l+1)T) * g_l'(z^(l))   (J^T (delta^(l+1) W^(l+1)T) for softmax)
+        delta[l] = g[l].vjp(z[l], delta[l + 1] @ W[l + 1].T, a[l])
+    layers = W.layers
+    # the dataset gradients are means over the batch: dC/dW^(l) = (1/m) sum_x a^(l-1)T delta^(l)
+    dW = [a[l - 1].T @ delta[l] / m for l in layers]
+    db = [delta[l].mean(0) for l in layers]
+    return [delta[l] for l in layers], dW, db
 
 
 def _check_forward(net, fwd):
@@ -308,12 +299,11 @@ def backward(net, fwd, y, loss="mse"):
     _check_forward(net, fwd)
     loss.check_output(net.g[net.L])
     y = as_target(y, fwd.a[net.L].shape, net.dtype, loss)
+    a, z = fwd.a, fwd.z  # read only: _backward never writes to a or z
     if fwd.single:
-        a = [v[None, :] for v in fwd.a]
-        z = [v[None, :] for v in fwd.z]
+        a = PerLayer("a", (v[None, :] for v in a), first=0)
+        z = PerLayer("z", (v[None, :] for v in z))
         y = y[None, :]
-    else:
-        a, z = list(fwd.a), list(fwd.z)  # read only: _backward never writes to a or z
     delta, dW, db = _backward(net, a, z, y, loss)
     if fwd.single:
         delta = [d[0] for d in delta]
@@ -323,9 +313,10 @@ def backward(net, fwd, y, loss="mse"):
 def _costs(net, x2, y2, loss):
     """Per-example cost c for a checked 2-D batch, computed stably from z for fused pairs."""
     a, z = _forward(net, x2)
-    if loss.is_fused(net.g[net.L]):
-        return loss.value_from_z(z[-1], y2)
-    return loss(a[-1], y2)
+    L = net.L
+    if loss.is_fused(net.g[L]):
+        return loss.value_from_z(z[L], y2)
+    return loss(a[L], y2)
 
 
 def cost(net, x, y, loss="mse", per_example=False):
