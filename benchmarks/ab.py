@@ -4,14 +4,15 @@
     python benchmarks/ab.py HEAD~1 HEAD            # two commits
     python benchmarks/ab.py HEAD HEAD              # an A/A control: how much two identical copies differ
     python benchmarks/ab.py HEAD~1 --repeats 3 --rounds 31
+    python benchmarks/ab.py HEAD~2 HEAD~1 HEAD     # more versions, all against the first
 
 Both versions are extracted from git (or copied from the working tree) into a temporary directory
 under new package names, so neither is "the installed package" and both pay the same import and
 lookup costs. Each workload of run.py (MNIST-size, classroom, deep) is built by each version from the
-same seed, then ``v.backward(net, v.forward(net, x), y, loss)`` of the two are timed interleaved
-(timing.interleaved), numpy single-threaded, by CPU time. Printed: B / A per workload, the median of
-per-round ratios, for each repeat (< 1 means B is faster). Before timing, B's dW and db are checked
-against A's.
+same seed, then ``v.backward(net, v.forward(net, x), y, loss)`` of every version are timed interleaved
+(timing.interleaved), numpy single-threaded, by CPU time. Printed: version / A per workload, the median
+of per-round ratios, for each repeat (< 1 means the version is faster than A). Before timing, every
+version's dW and db are compared with A's (the largest difference is printed).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+import contenders as C
 import run as R
 import timing as T
 
@@ -60,38 +62,71 @@ def contender(bl, w):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("a", help="git revision of version A")
-    p.add_argument("b", nargs="?", default="WORKTREE", help="git revision of version B (default: the working tree)")
+    p.add_argument("a", help="git revision of version A, the reference")
+    p.add_argument("b", nargs="*", default=["WORKTREE"],
+                   help="git revisions of the versions compared with A (default: the working tree)")
     p.add_argument("--rounds", type=int, default=31)
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--min-time", type=float, default=0.02)
+    p.add_argument("--torch", action="store_true",
+                   help="also time PyTorch autograd (contenders.torch_fn) and print every version / PyTorch")
     p.add_argument("--workloads", nargs="*", default=None, help="names from run.WORKLOADS (default: all)")
     args = p.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="bench-ab-"))
     try:
-        extract(args.a, tmp, "bl_a")
-        extract(args.b, tmp, "bl_b")
+        revs = [args.a, *args.b]
+        names = [f"bl_{i}" for i in range(len(revs))]
+        for rev, name in zip(revs, names):
+            extract(rev, tmp, name)
         sys.path.insert(0, str(tmp))
-        A, B = importlib.import_module("bl_a"), importlib.import_module("bl_b")
+        versions = {rev if revs.count(rev) == 1 else f"{rev} ({i})": importlib.import_module(name)
+                    for i, (rev, name) in enumerate(zip(revs, names))}
+        ref = next(iter(versions))
+        torch = None
+        if args.torch:
+            import torch
+            torch.set_num_threads(1)
         T.set_threads(1)
         workloads = [w for w in R.WORKLOADS if args.workloads is None or w.name in args.workloads]
-        print(f"A = {args.a}, B = {args.b}; B / A, numpy single-threaded, CPU time, {args.rounds} rounds")
-        results = {w.name: [] for w in workloads}
-        for w in workloads:  # check that the two versions compute the same gradients
-            ga, gb = contender(A, w)(), contender(B, w)()
-            diff = max(float(np.max(np.abs(np.asarray(p) - np.asarray(q))))
-                       for p, q in zip(list(ga.dW) + list(ga.db), list(gb.dW) + list(gb.db)))
-            print(f"  {w.name}: max |dW_B - dW_A|, |db_B - db_A| = {diff:.1e}")
+        print(f"each version / {ref}, numpy single-threaded, CPU time, {args.rounds} rounds")
+        results = {(v, w.name): [] for v in versions if v != ref for w in workloads}
+        vs_torch = {(v, w.name): [] for v in versions for w in workloads}
+        for w in workloads:  # check that the versions compute the same gradients
+            ga = contender(versions[ref], w)()
+            for v, bl in versions.items():
+                gb = contender(bl, w)()
+                diff = max(float(np.max(np.abs(np.asarray(p) - np.asarray(q))))
+                           for p, q in zip(list(ga.dW) + list(ga.db), list(gb.dW) + list(gb.db)))
+                print(f"  {w.name}, {v}: max |dW - dW_ref|, |db - db_ref| = {diff:.1e}")
         for rep in range(args.repeats):
             for w in workloads:
-                s = T.interleaved({"a": contender(A, w), "b": contender(B, w)}, rounds=args.rounds,
-                                  min_time=args.min_time, clock=time.process_time)
-                r = T.ratio(s, "b", "a")
-                results[w.name].append(r)
-                print(f"  repeat {rep + 1}: {w.name:11s} A {R._fmt_t(T.median(s['a']))}  B {R._fmt_t(T.median(s['b']))}"
-                      f"  B / A {r:.3f}", flush=True)
-        print("B / A over the repeats: " + "; ".join(
-            f"{n} {min(v):.3f}-{max(v):.3f} (median {T.median(v):.3f})" for n, v in results.items()))
+                fns = {v: contender(bl, w) for v, bl in versions.items()}
+                if torch is not None:
+                    _, x, y = R.make_problem(w)
+                    fns["torch"] = C.torch_fn(R.make_problem(w)[0], x, y, w.loss)[0]
+                s = T.interleaved(fns, rounds=args.rounds, min_time=args.min_time, clock=time.process_time)
+                if torch is not None:
+                    for v in versions:
+                        vs_torch[(v, w.name)].append(T.ratio(s, v, "torch"))
+                line = f"  repeat {rep + 1}: {w.name:11s} {ref} {R._fmt_t(T.median(s[ref]))}"
+                for v in versions:
+                    if v != ref:
+                        r = T.ratio(s, v, ref)
+                        results[(v, w.name)].append(r)
+                        line += f"  {v} {R._fmt_t(T.median(s[v]))} ({r:.3f})"
+                if torch is not None:
+                    line += f"  torch {R._fmt_t(T.median(s['torch']))}"
+                print(line, flush=True)
+        for v in versions:
+            if v != ref:
+                print(f"{v} / {ref} over the repeats: " + "; ".join(
+                    f"{w.name} {min(results[(v, w.name)]):.3f}-{max(results[(v, w.name)]):.3f} "
+                    f"(median {T.median(results[(v, w.name)]):.3f})" for w in workloads))
+        if torch is not None:
+            for v in versions:
+                print(f"{v} / PyTorch over the repeats: " + "; ".join(
+                    f"{w.name} {min(vs_torch[(v, w.name)]):.3f}-{max(vs_torch[(v, w.name)]):.3f} "
+                    f"(median {T.median(vs_torch[(v, w.name)]):.3f})" for w in workloads))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
