@@ -108,14 +108,14 @@ def main(argv=None):
                 if torch is not None:
                     for v in versions:
                         vs_torch[(v, w.name)].append(T.ratio(s, v, "torch"))
-                line = f"  repeat {rep + 1}: {w.name:11s} {ref} {R._fmt_t(T.median(s[ref]))}"
+                line = f"  repeat {rep + 1}: {w.name:11s} {ref} {R.fmt_time(T.median(s[ref]))}"
                 for v in versions:
                     if v != ref:
                         r = T.ratio(s, v, ref)
                         results[(v, w.name)].append(r)
-                        line += f"  {v} {R._fmt_t(T.median(s[v]))} ({r:.3f})"
+                        line += f"  {v} {R.fmt_time(T.median(s[v]))} ({r:.3f})"
                 if torch is not None:
-                    line += f"  torch {R._fmt_t(T.median(s['torch']))}"
+                    line += f"  torch {R.fmt_time(T.median(s['torch']))}"
                 print(line, flush=True)
         for v in versions:
             if v != ref:

@@ -154,7 +154,7 @@ def run_workloads(use_torch, rounds, min_time, clock=time.perf_counter):
                "ratio": {k: T.ratio(s, "ours", k) for k in s if k != "ours"},
                "check": errors}
         rows.append(row)
-        print(f"  {w.name:11s} " + "  ".join(f"{k} {_fmt_t(t)}" for k, t in row["time"].items())
+        print(f"  {w.name:11s} " + "  ".join(f"{k} {fmt_time(t)}" for k, t in row["time"].items())
               + "  | ours/" + "  ours/".join(f"{k} {r:.2f}x" for k, r in row["ratio"].items()), flush=True)
     return rows
 
@@ -203,7 +203,7 @@ def sweeps(use_torch, quick, min_time, clock=time.perf_counter):
                 out[kind]["time"].setdefault(k, []).append(T.median(ts))
                 if k != "ours":
                     out[kind]["ratio"].setdefault(k, []).append(T.ratio(s, "ours", k))
-            print(f"  {kind} = {v}: " + "  ".join(f"{k} {_fmt_t(T.median(t))}" for k, t in s.items()), flush=True)
+            print(f"  {kind} = {v}: " + "  ".join(f"{k} {fmt_time(T.median(t))}" for k, t in s.items()), flush=True)
         # pad the skipped naive points so every list lines up with x
         for d in (out[kind]["time"], out[kind]["ratio"]):
             if "naive" in d:
@@ -386,7 +386,7 @@ def make_test_time():
 
 # --- report -------------------------------------------------------------------
 
-def _fmt_t(t):
+def fmt_time(t):
     if t is None:
         return "-"
     return f"{t * 1e6:.0f} us" if t < 1e-3 else f"{t * 1e3:.2f} ms"
@@ -411,8 +411,8 @@ def _workload_table(rows):
     for r in rows:
         t, ra = r["time"], r["ratio"]
         check = ", ".join(f"{k} {v:.1e}" for k, v in r["check"].items())
-        L.append(f"| {r['name']}: {r['describe']} | {_fmt_t(t['ours'])} | {_fmt_t(t.get('naive'))} | "
-                 f"{_fmt_t(t.get('torch')) if 'torch' in t else 'skipped'} | {_fmt_t(t['floor'])} | "
+        L.append(f"| {r['name']}: {r['describe']} | {fmt_time(t['ours'])} | {fmt_time(t.get('naive'))} | "
+                 f"{fmt_time(t.get('torch')) if 'torch' in t else 'skipped'} | {fmt_time(t['floor'])} | "
                  f"{ra['naive']:.3f}x | "
                  + (f"**{ra['torch']:.3f}x**{_range(r, 'torch')}{_verdict(r, 'torch')}" if "torch" in ra else "skipped")
                  + f" | **{ra['floor']:.3f}x**{_range(r, 'floor')}{_verdict(r, 'floor')} | {check} | {r['faults']['ours']:.0f} |")
@@ -484,8 +484,8 @@ def report(meta, rows, rows1, cold, sw, stepper, nb, mt):
               "malloc in the state it reaches after freeing any block of 128 KiB to 32 MiB (running PyTorch once does it). "
               "In a fresh process that has freed nothing large, glibc hands the few MB that one MNIST-size "
               "forward + backward allocates back to the OS after every call and page-faults them in again. "
-              f"Measured in such a fresh process (single-threaded, no torch): ours {_fmt_t(cold['time']['ours'])} "
-              f"vs floor {_fmt_t(cold['time']['floor'])}, **ours / floor {cold['ratio_floor']:.2f}x**, with "
+              f"Measured in such a fresh process (single-threaded, no torch): ours {fmt_time(cold['time']['ours'])} "
+              f"vs floor {fmt_time(cold['time']['floor'])}, **ours / floor {cold['ratio_floor']:.2f}x**, with "
               f"{cold['faults']['ours']:.0f} page faults per call (floor: {cold['faults']['floor']:.0f}). "
               "Every fresh z, a, delta and dW is kept for the learner, so this is memory the pass must touch; "
               "the allocator's policy decides whether it is faulted in anew each time.", ""]
@@ -502,7 +502,7 @@ def report(meta, rows, rows1, cold, sw, stepper, nb, mt):
                   + " | ".join(f"ours / {k}" for k in d["ratio"]) + " |",
                   "| --- " * (1 + len(heads) + len(d["ratio"])) + "|"]
             for i, v in enumerate(d["x"]):
-                L.append(f"| {v} | " + " | ".join(_fmt_t(d["time"][k][i]) for k in heads) + " | "
+                L.append(f"| {v} | " + " | ".join(fmt_time(d["time"][k][i]) for k in heads) + " | "
                          + " | ".join("-" if d["ratio"][k][i] is None else f"{d['ratio'][k][i]:.2f}x"
                                       for k in d["ratio"]) + " |")
             L.append("")
