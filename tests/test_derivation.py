@@ -363,3 +363,13 @@ def test_agree():
     assert bd.agree([1.0, 2.0], [1.0, 2.0 + 1e-12])
     assert not bd.agree([1.0, 2.0], [1.0, 2.1])
     assert not bd.agree([1.0, 2.0], [[1.0, 2.0]])   # shapes differ
+
+
+def test_the_package_re_exports_every_name_of_its_four_modules():
+    from backprop_lab.derivation import display, loops, oracles, translators
+
+    names = [n for m in (loops, oracles, translators, display) for n in m.__all__]
+    assert sorted(names) == sorted(bd.__all__) and len(set(names)) == len(names)
+    for m in (loops, oracles, translators, display):
+        for n in m.__all__:
+            assert getattr(bd, n) is getattr(m, n)
