@@ -76,6 +76,7 @@ def numerical_delta(net, x, y, loss="mse", l=None, eps=1e-6):
     Perturbs one z_j^(l) at a time and runs the rest of the network (:func:`cost_from_z`).
     x: (m, n_0) or (n_0,) -> (m, n_l) or (n_l,).
     """
+    check_network(net)
     l = net.L if l is None else l
     z = np.asarray(forward_loops(net, x).z[l], dtype=float)
     return _per_example_gradient(lambda zz: cost_from_z(net, l, zz, y, loss), z, eps)
@@ -86,6 +87,7 @@ def numerical_dc_da(net, x, y, loss="mse", l=None, eps=1e-6):
 
     x: (m, n_0) or (n_0,) -> (m, n_l) or (n_l,).
     """
+    check_network(net)
     l = net.L if l is None else l
     a = np.asarray(forward_loops(net, x).a[l], dtype=float)
     return _per_example_gradient(lambda aa: cost_from_a(net, l, aa, y, loss), a, eps)
