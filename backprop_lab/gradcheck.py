@@ -30,7 +30,8 @@ import numpy as np
 
 from .layers import PerLayer
 from .losses import get_loss
-from .network import Network, _as_batch, _check_network, backward, cost, forward
+from ._checks import as_batch
+from .network import Network, backward, check_network, cost, forward
 
 __all__ = ["gradient_check", "GradientCheckReport", "numerical_gradient", "numerical_jacobian",
            "numerical_gradients", "relative_error"]
@@ -91,9 +92,10 @@ def numerical_jacobian(f, x, eps=1e-6):
     return jac
 
 
-def _cost_from_z(net, l, z, y, loss):
+def run_from_z(net, l, z, y, loss):
     """Run layers l..L from z^(l): the per-example c, and which side of its kink every kinked
-    unit of those layers is on (a list of boolean arrays, for kink detection).
+    unit of those layers is on (a list of boolean arrays, for kink detection). Unchecked: the
+    one runner behind every finite difference here and in ``backprop_lab.derivation``.
 
     z: (m, n_l) or (n_l,); y: the output's shape. c is computed from z^(L) for the fused pairs,
     so it stays accurate when the output saturates.
@@ -123,7 +125,7 @@ class _Oracle:
 
     def run_from(self, l, zl):
         """Per-example c, and the kink sides of every kinked unit in layers l..L, from z^(l)."""
-        return _cost_from_z(self.net, l, zl, self.y2, self.loss)
+        return run_from_z(self.net, l, zl, self.y2, self.loss)
 
     def run(self):
         return self.run_from(1, self.x2 @ self.net.W[1] + self.net.b[1])
@@ -146,10 +148,10 @@ def numerical_gradients(net, x, y, loss="mse", eps=1e-5):
     ("dW", "db", "delta") to a boolean mask of the entries whose finite difference crossed a
     relu kink, and which are therefore not derivatives.
     """
-    _check_network(net)
+    check_network(net)
     loss = get_loss(loss)
     loss.check_output(net.g[net.L])
-    x2, y2, single = _as_batch(net, x, y, loss)
+    x2, y2, single = as_batch(net, x, y, loss)
     oracle = _Oracle(net, x2, y2, loss)
     onet = oracle.net
     _, base = oracle.run()
@@ -316,7 +318,7 @@ def gradient_check(net, x, y, loss="mse", eps=1e-5, tol=None):
     Returns a :class:`GradientCheckReport`. Entries whose finite difference crossed a relu
     kink are named in the report and left out, so a kink never causes a false failure.
     """
-    _check_network(net)
+    check_network(net)
     dtype = net.dtype
     if tol is None:
         tol = DEFAULT_TOL.get(dtype, 1e-3)

@@ -58,7 +58,7 @@ def naive(net, x, y, loss):
             for l in range(L):
                 z.append(a[l] @ Ws[l] + bs[l])
                 a.append(_naive_softmax(z[l]) if names[l] == "softmax" else NAIVE_G[names[l]][0](z[l]))
-            if loss == "mse":
+            if loss == "squared_error":
                 delta = (a[L] - y_i) * NAIVE_G[names[-1]][1](z[L - 1])
             else:  # softmax + cross-entropy, sigmoid + binary cross-entropy
                 delta = a[L] - y_i

@@ -43,12 +43,13 @@ def test_vjp_is_the_jacobian_transpose_times_v(g):
     v = np.linspace(-1, 1, z.size)
     J = bl.numerical_jacobian(g, z, eps=1e-6)  # J[k, j] = da_k / dz_j
     np.testing.assert_allclose(g.vjp(z, v), J.T @ v, rtol=1e-6, atol=1e-9)
-    # and the in-place variant used by backward gives the same, leaving z and a intact
-    a, z_before = g(z), z.copy()
+    # and with the cached a = g(z), as backward calls it, the same, leaving z, a and v intact
+    a, z_before, v_before = g(z), z.copy(), v.copy()
     a_before = a.copy()
-    np.testing.assert_allclose(g._backprop(z, a, v.copy()), J.T @ v, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(g.vjp(z, v, a), J.T @ v, rtol=1e-6, atol=1e-9)
     np.testing.assert_array_equal(z, z_before)
     np.testing.assert_array_equal(a, a_before)
+    np.testing.assert_array_equal(v, v_before)
 
 
 def test_the_values_are_the_textbook_functions():

@@ -6,6 +6,9 @@ Three kinds, as everywhere in the project:
 3. properties over random depths, widths (non-square), batch sizes, activations and losses.
 """
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -238,10 +241,12 @@ def test_nielsen_translation_round_trip_and_backprop(problem):
     back = bd.from_nielsen(weights, biases, list(net.g))
     for l in range(1, net.L + 1):
         assert np.array_equal(back.W[l], net.W[l]) and np.array_equal(back.b[l], net.b[l])
-    if net.g[net.L].name == "softmax":
-        return  # Nielsen's recursion uses an elementwise g'
     x1 = np.atleast_2d(x)[0]
     y1 = np.atleast_2d(y)[0]
+    if not net.g[net.L].elementwise:  # Nielsen's recursion uses an elementwise g'
+        with pytest.raises(TypeError, match="not elementwise"):
+            bd.nielsen_backprop(weights, biases, list(net.g), x1.reshape(-1, 1), y1.reshape(-1, 1), loss)
+        return
     fwd = bl.forward(net, x1)
     if not far_from_saturation(fwd.a[net.L], loss, 1e-4):
         return  # the general dc/da * g'(z) has lost its digits (see test_loops_match_package_...)
@@ -257,10 +262,13 @@ def test_nielsen_translation_round_trip_and_backprop(problem):
 @given(problems())
 def test_column_backward_is_the_transpose_of_ours(problem):
     net, x, y, loss = problem
-    if net.g[net.L].name == "softmax":
-        return
     x2, y2 = np.atleast_2d(x), np.atleast_2d(y)
     fwd = bl.forward(net, x2)
+    if not net.g[net.L].elementwise:  # the column recursion uses an elementwise g'
+        with pytest.raises(TypeError, match="not elementwise"):
+            bd.column_backward([W.T for W in net.W], list(net.g), [a.T for a in fwd.a],
+                               [z.T for z in fwd.z], y2.T, loss)
+        return
     if not far_from_saturation(fwd.a[net.L], loss, 1e-4):
         return  # the general dc/da * g'(z) has lost its digits (see test_loops_match_package_...)
     bwd = bl.backward(net, fwd, y2, loss)
@@ -290,6 +298,47 @@ def test_recursion_refuses_softmax_and_bad_shapes():
         bd.numerical_param_gradient(net, np.ones(2), np.ones(2), which="z")
 
 
+def test_translators_check_every_shape_with_a_value_error():
+    net = bl.Network.random([3, 4, 2], ["tanh", "sigmoid"], seed=0)
+    weights, biases = bd.to_nielsen(net)
+    x, y = np.ones((3, 1)), np.ones((2, 1))
+    g = list(net.g)
+    with pytest.raises(ValueError, match=r"x must be a column \(n_0, 1\), got shape \(3,\)"):
+        bd.nielsen_backprop(weights, biases, g, np.ones(3), y)
+    with pytest.raises(ValueError, match=r"weights\[1\] .* has shape \(3, 2\)"):
+        bd.nielsen_backprop([weights[0], np.ones((3, 2))], biases, g, x, y)
+    with pytest.raises(ValueError, match=r"biases\[0\] must be a column \(4, 1\).*shape \(4,\)"):
+        bd.nielsen_backprop(weights, [biases[0][:, 0], biases[1]], g, x, y)
+    with pytest.raises(ValueError, match=r"y must be a column \(2, 1\).*shape \(1, 2\)"):
+        bd.nielsen_backprop(weights, biases, g, x, y.T)
+    with pytest.raises(ValueError, match="2 weight matrices but 1 activations"):
+        bd.nielsen_backprop(weights, biases, g[:1], x, y)
+    fwd = bl.forward(net, np.ones((5, 3)))
+    W_cols, a_cols, z_cols = [W.T for W in net.W], [a.T for a in fwd.a], [z.T for z in fwd.z]
+    with pytest.raises(ValueError, match=r"y_cols must have the output's shape \(2, 5\).*\(5, 2\)"):
+        bd.column_backward(W_cols, g, a_cols, z_cols, np.ones((5, 2)))
+    with pytest.raises(ValueError, match=r"z_cols\[0\] and a_cols\[1\] must have shape \(4, 5\)"):
+        bd.column_backward(W_cols, g, a_cols, [z_cols[0].T, z_cols[1]], np.ones((2, 5)))
+    with pytest.raises(ValueError, match=r"weights\[1\] \(W\^\[2\]\) must have shape \(n_2, 4\), got \(2, 3\)"):
+        bd.column_backward([W_cols[0], np.ones((2, 3))], g, a_cols, z_cols, np.ones((2, 5)))
+    with pytest.raises(ValueError, match=r"L\+1 a's"):
+        bd.column_backward(W_cols, g, a_cols[1:], z_cols, np.ones((2, 5)))
+
+
+def test_translator_checks_survive_python_O():
+    """The checks are exceptions, not asserts, so ``python -O`` (which strips asserts) keeps them."""
+    code = ("import numpy as np, backprop_lab as bl\n"
+            "from backprop_lab import derivation as bd\n"
+            "net = bl.Network.random([3, 2], ['tanh'], seed=0)\n"
+            "w, b = bd.to_nielsen(net)\n"
+            "try:\n"
+            "    bd.nielsen_backprop(w, b, list(net.g), np.ones(3), np.ones((2, 1)))\n"
+            "except ValueError as e:\n"
+            "    print('ValueError:', e)\n")
+    out = subprocess.run([sys.executable, "-O", "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("ValueError: x must be a column (n_0, 1)"), out.stdout + out.stderr
+
+
 def test_try_matmul_explains_a_shape_error_in_one_line():
     out, msg = bd.try_matmul(np.ones((1, 2)), np.ones((3, 2)), "delta", "W")
     assert out is None
@@ -314,3 +363,13 @@ def test_agree():
     assert bd.agree([1.0, 2.0], [1.0, 2.0 + 1e-12])
     assert not bd.agree([1.0, 2.0], [1.0, 2.1])
     assert not bd.agree([1.0, 2.0], [[1.0, 2.0]])   # shapes differ
+
+
+def test_the_package_re_exports_every_name_of_its_four_modules():
+    from backprop_lab.derivation import display, loops, oracles, translators
+
+    names = [n for m in (loops, oracles, translators, display) for n in m.__all__]
+    assert sorted(names) == sorted(bd.__all__) and len(set(names)) == len(names)
+    for m in (loops, oracles, translators, display):
+        for n in m.__all__:
+            assert getattr(bd, n) is getattr(m, n)

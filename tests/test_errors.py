@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import backprop_lab as bl
+from backprop_lab import derivation as bd
 
 
 @pytest.fixture
@@ -229,3 +230,28 @@ def test_no_numpy_error_leaks_from_plain_mistakes(net):
             case()
         assert "operands could not be broadcast" not in str(info.value)
         assert "matmul" not in str(info.value)
+
+
+NOT_A_NETWORK = [
+    ("bl.forward", lambda n: bl.forward(n, np.zeros(3))),
+    ("bl.backward", lambda n: bl.backward(n, None, np.zeros(2))),
+    ("bl.cost", lambda n: bl.cost(n, np.zeros(3), np.zeros(2))),
+    ("bl.sgd_step", lambda n: bl.sgd_step(n, None, 0.1)),
+    ("bl.train", lambda n: bl.train(n, np.zeros((2, 3)), np.zeros((2, 2)))),
+    ("bl.gradient_check", lambda n: bl.gradient_check(n, np.zeros(3), np.zeros(2))),
+    ("bl.numerical_gradients", lambda n: bl.numerical_gradients(n, np.zeros(3), np.zeros(2))),
+    ("bd.forward_loops", lambda n: bd.forward_loops(n, np.zeros(3))),
+    ("bd.backward_loops", lambda n: bd.backward_loops(n, None, np.zeros(2))),
+    ("bd.cost_from_z", lambda n: bd.cost_from_z(n, 1, np.zeros(2), np.zeros(2))),
+    ("bd.cost_from_a", lambda n: bd.cost_from_a(n, 1, np.zeros(2), np.zeros(2))),
+    ("bd.numerical_delta", lambda n: bd.numerical_delta(n, np.zeros(3), np.zeros(2))),
+    ("bd.numerical_dc_da", lambda n: bd.numerical_dc_da(n, np.zeros(3), np.zeros(2))),
+    ("bd.numerical_param_gradient", lambda n: bd.numerical_param_gradient(n, np.zeros(3), np.zeros(2))),
+    ("bd.to_nielsen", lambda n: bd.to_nielsen(n)),
+]
+
+
+@pytest.mark.parametrize("call", [c for _, c in NOT_A_NETWORK], ids=[n for n, _ in NOT_A_NETWORK])
+def test_every_function_taking_a_network_refuses_something_else(call):
+    with pytest.raises(TypeError, match="net must be a backprop_lab.Network, not list"):
+        call([np.zeros((3, 2))])
