@@ -245,6 +245,8 @@ def _own_frames(error):
 
 def describe_exception(e):
     """'ValueError: ... (in your line `...`)', pointing at the student's own line of code."""
+    if isinstance(getattr(e, "description", None), str):  # worded where it was raised (a sandbox)
+        return e.description
     if isinstance(e, SystemExit):
         text = f"SystemExit({e.code!r}) (sys.exit() or exit() was called)"
     elif isinstance(e, KeyboardInterrupt):

@@ -32,8 +32,9 @@ NOTEBOOK_LINK_BASE = "../"
 """How the HTML feedback links to the derivation notebooks: relative to notebooks/exercises/."""
 
 _ICONS = {"passed": "✔", "not_implemented": "…"}
-_WORDS = {"passed": "Passed", "not_implemented": "Not started", "mistake": "Not yet"}
-_BORDER = {"passed": "solid", "not_implemented": "dotted"}
+_WORDS = {"passed": "Passed", "mistake": "Not yet"}
+_BORDER = {"passed": "solid #2e7d32", "not_implemented": "dotted #757575"}
+"""The card's left border: its style (solid, dotted, double) says the status as well as its colour."""
 _CODE = re.compile(r"`([^`]+)`")
 
 
@@ -140,14 +141,14 @@ class CheckResult:
 
         esc = html.escape
         icon = _ICONS.get(self.status, "✘")
-        word = _WORDS.get(self.status, "Not passed")
+        word = _WORDS.get(self.status, "")
         if self.status == "mistake" and self.mistake:
             title = (f"{icon} {word}: {esc(self.mistake_name)} "
                      f'<small style="font-weight: normal;">(mistake id <code>{esc(self.mistake)}</code>; '
                      f"<code>{esc(self.check)}</code>)</small>")
         else:
-            head = self._headline or STATUSES[self.status]
-            title = (f"{icon} {word}: {esc(head)} "
+            head = word if self.status in _WORDS else self._headline or STATUSES[self.status]
+            title = (f"{icon} {esc(head[:1].upper() + head[1:])} "
                      f'<small style="font-weight: normal;">(<code>{esc(self.check)}</code>)</small>')
         parts = [f'<h4 style="margin: 0.3em 0;">{title}</h4>']
         if self.hint:
@@ -170,7 +171,7 @@ class CheckResult:
         if self.output:
             parts.append(f"<details><summary>What your function printed</summary>"
                          f"<pre>{esc(self.output)}</pre></details>")
-        style = f"border-left: 6px {_BORDER.get(self.status, 'double')} currentColor; padding: 0.2em 0.8em;"
+        style = f"border-left: 6px {_BORDER.get(self.status, 'double #c62828')}; padding: 0.2em 0.8em;"
         return (f'<section class="backprop-lab-check backprop-lab-check-{self.status}" '
                 f'aria-label="{esc(self.headline, quote=True)}" style="{style}">'
                 + "".join(parts) + "</section>")
