@@ -50,14 +50,16 @@ def test_master_has_nbgrader_metadata_and_is_executed(path):
             assert meta["locked"] and meta["points"] > 0
             points += meta["points"]
             # the visible part of a graded cell runs a check and shows its result; the hidden test
-            # (removed for students) re-runs the check in a fresh process on the notebook's code,
-            # and fails the cell, so nbgrader gives 0 points, unless it passed there
+            # (removed for students) fails the cell, so nbgrader gives 0 points, if the check failed
+            # in the kernel, or if it fails when re-run in a fresh process on the notebook's code
+            # (grade.regrade): a pass must hold where nothing done in the kernel can reach
             assert re.search(r"^result = ex\.check_\w+\(", cell.source, re.M)
             # display(), not a trailing expression: nbgrader would try to read an execute_result
             # as a partial-credit number (and warns that it may treat it as an error one day)
             assert "\ndisplay(result)\n" in cell.source
             hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1]
-            assert f'\nregrade("{meta["grade_id"]}")' in hidden and "assert" not in hidden
+            assert hidden.startswith("\nassert result.passed, result")
+            assert f'\nregrade("{meta["grade_id"]}")' in hidden
             text = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
             assert ": passed" in text, f"{meta['grade_id']}: the master's own solution does not pass"
     assert len(ids) == len(set(ids)), "grade_id must be unique within a notebook"

@@ -234,7 +234,8 @@ def answer_array(value):
     try:
         return np.array(value, dtype=np.float64)
     except (TypeError, ValueError):
-        raise BadReturn(f"returned a {type(value).__name__} that is not an array of numbers") from None
+        kind = getattr(value, "type_name", None) or type(value).__name__  # type_name: from a sandbox
+        raise BadReturn(f"returned a {kind} that is not an array of numbers") from None
 
 
 def _own_frames(error):

@@ -107,9 +107,9 @@ class Sandbox:
     raises does not stop the next). ``setup`` records what that gave: {"kind", "text", "names"}.
     """
 
-    def __init__(self, cells, setup_timeout=SETUP_TIMEOUT):
+    def __init__(self, cells, setup_timeout=None):
         self.cells = [str(c) for c in cells]
-        self.setup_timeout = setup_timeout
+        self.setup_timeout = SETUP_TIMEOUT if setup_timeout is None else setup_timeout
         self.process = None
         self.setup = None
 
