@@ -227,6 +227,7 @@ SHORTCUTS = {
     "numerical_gradients": lambda net, fwd, y: (lambda n: (n["dW"], n["db"]))(
         bl.numerical_gradients(net, fwd.a[0], y, "mse")),
     "gradient_check": lambda net, fwd, y: bl.gradient_check(net, fwd.a[0], y),
+    "train": lambda net, fwd, y: _gradients_from_one_training_step(net, fwd, y),
     "backward_loops": lambda net, fwd, y: __import__("backprop_lab.derivation").derivation.backward_loops(
         net, fwd, y),
 }
@@ -240,6 +241,12 @@ def test_e4_refuses_the_library_shortcut_and_says_why(name):
     assert "compute the gradients yourself" in result.message
     numeric = ex.check_backward_numerically(SHORTCUTS[name], *_small_problem())
     assert numeric.status == "refused"
+
+
+def _gradients_from_one_training_step(net, fwd, y):
+    before = [W.copy() for W in net.W], [b.copy() for b in net.b]
+    bl.train(net, fwd.a[0], y, lr=1.0, epochs=1)  # W <- W - dW: the gradient is the step
+    return ([W0 - W for W0, W in zip(before[0], net.W)], [b0 - b for b0, b in zip(before[1], net.b)])
 
 
 def _small_problem():

@@ -4,7 +4,7 @@ E4 asks the student to write the backward pass; ``return bl.backward(net, fwd, y
 built from ``bl.numerical_gradients`` would pass a check of the numbers without any of the work.
 While :func:`refused` is active, every function of :data:`SHORTCUTS` is replaced, in every loaded
 module of backprop_lab that holds it (``bl.backward``, ``backprop_lab.network.backward``, the name
-``backward`` that ``sgd_step`` and ``train`` call, ...), by one that raises :class:`ShortcutRefused`
+``backward`` that ``train`` calls, ...), by one that raises :class:`ShortcutRefused`
 with a sentence that says why. The originals are put back when the student's function returns.
 
 This stops the shortcut an honest student might take; it is not a sandbox (a student can still
@@ -21,7 +21,7 @@ from contextlib import contextmanager
 __all__ = ["ShortcutRefused", "SHORTCUTS", "refused", "is_refusal"]
 
 SHORTCUTS = {
-    "backprop_lab.network": ("backward", "sgd_step", "train"),
+    "backprop_lab.network": ("backward", "train"),
     "backprop_lab.gradcheck": ("numerical_gradients", "numerical_gradient", "numerical_jacobian",
                                "gradient_check", "run_from_z"),
     "backprop_lab.derivation.loops": ("backward_loops", "output_delta_loops", "hidden_delta_loops",
