@@ -811,7 +811,7 @@ def test_answers_are_read_leniently_and_named_mistakes_are_recognised():
     assert ex.check_answer("E5.3", lambda: "A, B, C, D").passed
     assert ex.check_answer("E5.3", lambda: ["d", "c", "b", "a"]).passed
     partial = ex.check_answer("E5.3", lambda: {"A", "B"})
-    assert not partial.passed and "2 more statement(s) are true" in partial.message
+    assert not partial.passed and "2 more statements are true" in partial.message
     assert ex.check_answer("E5.4", lambda: "A").mistake == "missing_transpose"
     assert ex.check_answer("E5.4", lambda: "B").mistake == "activation_instead_of_derivative"
     assert ex.check_answer("E5.4", lambda: "D").mistake == "derivative_at_activation"

@@ -254,6 +254,16 @@ def _small_problem():
     return net, np.random.default_rng(2).normal(size=(4, 2)), np.random.default_rng(3).uniform(size=(4, 2))
 
 
+def test_e4_refuses_a_shortcut_imported_under_another_name():
+    namespace = {}
+    exec("from backprop_lab.network import backward as bw\n"
+         "def student(net, fwd, y):\n"
+         "    bwd = bw(net, fwd, y)\n"
+         "    return bwd.dW, bwd.db\n", namespace)
+    assert ex.check_backward(namespace["student"]).status == "refused"
+    assert namespace["bw"] is backward_module_function()  # put back afterwards
+
+
 def test_the_library_is_whole_again_after_the_check():
     ex.check_backward(SHORTCUTS["bl.backward"])
     net, x, y = _small_problem()

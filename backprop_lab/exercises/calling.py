@@ -158,7 +158,7 @@ def _run_in_worker(fn, args, read, timeout, sink, refuse):
     saved = sys.stdout, sys.stderr
     sys.stdout = sys.stderr = sink
     try:
-        with refuse():
+        with refuse(fn):
             worker.start()
             try:
                 worker.join(timeout)  # a real SIGINT interrupts this wait in the main thread
@@ -178,7 +178,7 @@ def _run_in_worker(fn, args, read, timeout, sink, refuse):
     return box
 
 
-def _no_refusal():
+def _no_refusal(fn=None):
     from contextlib import nullcontext
     return nullcontext()
 
@@ -189,7 +189,7 @@ def call(fn, args, read, *, timeout=None, trusted=False, refuse=None, sink=None)
     fn: the student's function (or, with ``trusted=True``, one of the package's candidate
     formulas); args: a tuple (deep-copied here); read: value -> answer, raising
     :class:`BadReturn` if the value is not an answer. timeout: seconds (default
-    :data:`DEFAULT_TIMEOUT`); refuse: a context-manager factory active while the function runs;
+    :data:`DEFAULT_TIMEOUT`); refuse: ``refuse(fn)``, a context manager active while the function runs;
     sink: an :class:`OutputSink` to collect what it prints (a fresh one by default).
     A real interrupt of the kernel (KeyboardInterrupt in the main thread) is not swallowed.
     """

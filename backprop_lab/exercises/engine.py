@@ -168,7 +168,7 @@ class Exercise:
     # --- the engine ---------------------------------------------------------------------------
 
     refuse = None
-    """A context-manager factory active while the student's function runs (E4: :mod:`.shortcuts`)."""
+    """``refuse(fn)``: a context manager active while the student's ``fn`` runs (E4: :mod:`.shortcuts`)."""
 
     @property
     def probes(self):

@@ -64,22 +64,29 @@ def _originals():
 
 
 @contextmanager
-def refused():
-    """While active, every function of :data:`SHORTCUTS` raises :class:`ShortcutRefused`."""
+def refused(fn=None):
+    """While active, every function of :data:`SHORTCUTS` raises :class:`ShortcutRefused`: in every
+    loaded module of backprop_lab, and in the global names of the student's function ``fn``
+    (``from backprop_lab.network import backward as bw`` in the student's cell)."""
     originals = _originals()
-    replaced = []
+    spaces = []
     for module_name, module in list(sys.modules.items()):
         if module is None or not (module_name == "backprop_lab" or module_name.startswith("backprop_lab.")):
             continue
         if module_name.startswith("backprop_lab.exercises"):
             continue  # the checks' own modules keep theirs (they run after the student's code)
-        for attr, value in list(vars(module).items()):
+        spaces.append(vars(module))
+    if isinstance(getattr(fn, "__globals__", None), dict):
+        spaces.append(fn.__globals__)
+    replaced = []
+    for space in spaces:
+        for attr, value in list(space.items()):
             hit = originals.get(id(value))
             if hit is not None and hit[1] is value:
-                replaced.append((module, attr, value))
-                setattr(module, attr, _refuser(hit[0]))
+                replaced.append((space, attr, value))
+                space[attr] = _refuser(hit[0])
     try:
         yield
     finally:
-        for module, attr, value in replaced:
-            setattr(module, attr, value)
+        for space, attr, value in reversed(replaced):
+            space[attr] = value
