@@ -15,7 +15,8 @@ SOURCE = Path(__file__).resolve().parent.parent / "notebooks" / "exercises" / "s
 MASTERS = sorted(SOURCE.glob("*.ipynb"))
 NAMES = ["E1_output_delta.ipynb", "E2_hidden_delta.ipynb", "E3_weight_bias_gradients.ipynb",
          "E4_full_backward.ipynb", "E5_spot_the_mistake.ipynb", "E6_derivation_self_check.ipynb",
-         "E7_input_gradient.ipynb", "E8_weight_decay.ipynb", "E9_swish.ipynb", "E10_logcosh.ipynb", "E11_tied_weights.ipynb"]
+         "E7_input_gradient.ipynb", "E8_weight_decay.ipynb", "E9_swish.ipynb", "E10_logcosh.ipynb",
+         "E11_tied_weights.ipynb"]
 
 
 def test_the_masters_exist():
