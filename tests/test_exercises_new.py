@@ -156,6 +156,26 @@ def l2_delta_pushed_every_layer(net, fwd, y, lam):
     return grads
 
 
+def l2_delta_scaled(net, fwd, y, lam):
+    """A student who "decays" delta^(L) by (1 + lam): not one of the package's candidates."""
+    L, m = net.L, len(y)
+    delta = (1 + lam) * (fwd.a[L] - y) * net.g[L].prime(fwd.z[L])
+    grads = {}
+    for l in range(L, 0, -1):
+        grads[l] = fwd.a[l - 1].T @ delta / m + lam * net.W[l]
+        if l > 1:
+            delta = (delta @ net.W[l].T) * net.g[l - 1].prime(fwd.z[l - 1])
+    return grads
+
+
+def l2_activity_penalty(net, fwd, y, lam):
+    """A student who penalises the outputs, dc/da = a - y + lam a: not one of the candidates."""
+    delta = {net.L: (fwd.a[net.L] - y + lam * fwd.a[net.L]) * net.g[net.L].prime(fwd.z[net.L])}
+    for l in range(net.L - 1, 0, -1):
+        delta[l] = (delta[l + 1] @ net.W[l + 1].T) * net.g[l].prime(fwd.z[l])
+    return [fwd.a[l - 1].T @ delta[l] / len(y) for l in range(1, net.L + 1)]
+
+
 BUGGY_L2 = {
     "penalty_half_forgotten": [
         lambda net, fwd, y, lam: [dW + 2 * lam * net.W[l] for l, dW in my_dW(net, fwd, y).items()],
@@ -173,7 +193,7 @@ BUGGY_L2 = {
         lambda net, fwd, y, lam: list(bl.backward(net, fwd, y).dW),
         lambda net, fwd, y, lam: my_dW(net, fwd, y),
     ],
-    "penalty_in_delta": [l2_delta_pushed, l2_delta_pushed_every_layer],
+    "penalty_in_delta": [l2_delta_pushed, l2_delta_pushed_every_layer, l2_delta_scaled, l2_activity_penalty],
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -482,6 +502,28 @@ def test_l2_wrong_answer_is_located_by_layer_and_a_missing_layer_is_named():
     assert r.status == "error" and "a layer is missing" in r.message
     r = ex.check_l2_gradient(lambda net, fwd, y, lam: {0: 1})
     assert r.status == "error" and "keys 1.." in r.message
+
+
+@pytest.mark.parametrize("penalty", [np.square, np.sign, np.ones_like], ids=["W**2", "sign(W)", "ones"])
+def test_a_penalty_that_is_wrong_but_not_through_delta_is_not_called_penalty_in_delta(penalty):
+    r = ex.check_l2_gradient(lambda net, fwd, y, lam: [d + lam * penalty(w)
+                                                        for d, w in zip(bl.backward(net, fwd, y).dW, net.W)])
+    assert r.status == "wrong" and r.mistake is None, repr(r)
+
+
+def test_a_backward_pass_wrong_without_the_penalty_is_not_called_penalty_in_delta():
+    r = ex.check_l2_gradient(lambda net, fwd, y, lam: [3 * d + lam * w
+                                                        for d, w in zip(bl.backward(net, fwd, y).dW, net.W)])
+    assert r.status == "wrong" and r.mistake is None, repr(r)
+
+
+def test_each_l2_network_is_also_tested_without_the_penalty():
+    lams = [p.extra[0] for p in weight_decay.EXERCISE.probes]
+    assert lams.count(0.0) == len(lams) // 2 and all(lam > 0 for lam in lams[:len(lams) // 2])
+    for fits, informative in (weight_decay.changed_only_through_delta(p, r.value["value"])
+                              for p, r in zip(weight_decay.EXERCISE.probes, weight_decay.EXERCISE.expected())
+                              if p.extra[0] > 0):
+        assert fits and not informative  # the right answer: changed only by the direct λ W^(l)
 
 
 def test_wrong_answer_shows_a_small_worked_example():

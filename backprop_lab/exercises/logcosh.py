@@ -15,7 +15,8 @@ from .engine import ArrayProbe, Candidate
 
 __all__ = ["LOGCOSH_DELTA_EQUATION", "EXERCISE", "check_logcosh_output_delta", "right", "logcosh"]
 
-LOGCOSH_DELTA_EQUATION = ("δ_j^(L) = ∂c/∂a_j^(L) · g_L′(z_j^(L)), with ∂c/∂a_j^(L) = tanh(a_j^(L) − y_j) "
+LOGCOSH_DELTA_EQUATION = ("δ_j^(L) = ∂c/∂a_j^(L) · g_L′(z_j^(L)), with "
+                          "∂c/∂a_j^(L) = tanh(a_j^(L) − y_j) "
                           "for c = Σ_j log cosh(a_j − y_j)")
 
 
@@ -39,8 +40,10 @@ CANDIDATES = [
     Candidate("sign_flipped", "tanh(y − a) · g′(z)", lambda a, y, z, g: np.tanh(y - a) * g.prime(z)),
     Candidate("differentiated_twice", "(1 − tanh²(a − y)) · g′(z), tanh′ in place of tanh",
               lambda a, y, z, g: (1 - np.tanh(a - y) ** 2) * g.prime(z)),
-    Candidate("activation_instead_of_derivative", "tanh(a − y) · g(z)", lambda a, y, z, g: np.tanh(a - y) * g(z)),
-    Candidate("derivative_at_activation", "tanh(a − y) · g′(a)", lambda a, y, z, g: np.tanh(a - y) * g.prime(a)),
+    Candidate("activation_instead_of_derivative", "tanh(a − y) · g(z)",
+              lambda a, y, z, g: np.tanh(a - y) * g(z)),
+    Candidate("derivative_at_activation", "tanh(a − y) · g′(a)",
+              lambda a, y, z, g: np.tanh(a - y) * g.prime(a)),
 ]
 
 

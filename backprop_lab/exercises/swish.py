@@ -49,7 +49,8 @@ CANDIDATES = [
     Candidate("product_rule_forgotten", "σ(z)(1 − σ(z)) = σ′(z), the derivative of σ alone",
               lambda z: sigma.prime(z)),
     Candidate("product_rule_one_term", "σ(z), the first term of the product rule alone", lambda z: sigma(z)),
-    Candidate("product_rule_one_term", "z σ(z)(1 − σ(z)) = z σ′(z), the second term of the product rule alone",
+    Candidate("product_rule_one_term",
+              "z σ(z)(1 − σ(z)) = z σ′(z), the second term of the product rule alone",
               lambda z: z * sigma.prime(z)),
     Candidate("activation_instead_of_derivative", "z σ(z) = g(z) itself", swish),
 ]

@@ -20,7 +20,8 @@ from .network_probes import NetworkCase
 
 __all__ = ["TIED_GRADIENT_EQUATION", "EXERCISE", "check_tied_gradient", "right", "uses", "tied_network"]
 
-TIED_GRADIENT_EQUATION = ("∂C/∂W_ij = ∂C/∂W_ij^(1) + ∂C/∂W_ji^(2): one term per use of W_ij; in matrix "
+TIED_GRADIENT_EQUATION = ("∂C/∂W_ij = ∂C/∂W_ij^(1) + ∂C/∂W_ji^(2): one term per use of W_ij; "
+                          "in matrix "
                           "form ∂C/∂W = ∂C/∂W^(1) + (∂C/∂W^(2))ᵀ")
 
 
@@ -45,7 +46,8 @@ def tied_network(n_0, n_1, activations, seed):
 
 CANDIDATES = [
     Candidate(None, "∂C/∂W^(1) + (∂C/∂W^(2))ᵀ", right),
-    Candidate("shared_weight_one_use", "∂C/∂W^(1) alone, the first use", lambda net, fwd, y: uses(net, fwd, y)[0]),
+    Candidate("shared_weight_one_use", "∂C/∂W^(1) alone, the first use",
+              lambda net, fwd, y: uses(net, fwd, y)[0]),
     Candidate("shared_weight_one_use", "(∂C/∂W^(2))ᵀ alone, the second use",
               lambda net, fwd, y: uses(net, fwd, y)[1].T),
     Candidate("shared_weight_not_transposed", "∂C/∂W^(1) + ∂C/∂W^(2), without the transpose",
