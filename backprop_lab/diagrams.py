@@ -369,7 +369,7 @@ def draw_gradient_descent(ax, cost, slope, w0, eta, steps, w_range=None, name="w
     s0 = float(slope(w[0]))
     (tangent,) = ax.plot([w[0] - half, w[0] + half], [C[0] - s0 * half, C[0] + s0 * half],
                          color=SECOND, lw=1.6, ls="--",
-                         label=f"slope $d{cost_name}/d{name}$ = {s0:.3f} at the start")
+                         label=f"slope $d{cost_name}/d{name}$ = {s0:.3g} at the start")
     arrows = []
     for t in range(steps):
         arrow = FancyArrowPatch((w[t], C[t]), (w[t + 1], C[t + 1]), arrowstyle="-|>",
