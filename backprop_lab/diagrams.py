@@ -17,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["HIGHLIGHT", "SECOND", "CONTEXT", "draw_output_paths", "draw_fan_out",
-           "draw_weight_edge", "draw_chain_paths", "draw_neuron_gates", "plot_backprop_timing"]
+           "draw_weight_edge", "draw_chain_paths", "draw_neuron_gates", "draw_gradient_descent",
+           "plot_work_count", "plot_backprop_timing"]
 
 HIGHLIGHT = "#D55E00"  # vermillion: what the text is about
 SECOND = "#0072B2"     # blue: a second path, or forward values
@@ -116,9 +117,11 @@ def draw_fan_out(ax, W_next, delta_next, j, l=1):
     W_next : (n_l, n_{l+1}), the weights W^(l+1). delta_next : (n_{l+1},), delta^(l+1) of one
     example. j : 0-based neuron of layer l. The edges (j, k) for every k are highlighted, each
     labelled with its weight W_jk = (W^T)_kj, and each neuron k of layer l+1 with its delta_k,
-    which travels back along the edge; neuron j collects sum_k delta_k W_jk.
+    which travels back along the edge; neuron j collects sum_k delta_k W_jk, which is
+    dc/da_j^(l) (its delta needs the factor g'(z_j) still), and the label says so.
     Returns {"highlighted": [(j, k), ...], "edge_labels": {(j, k): Text},
-    "delta_labels": {k: Text}, "sum": sum_k delta_k W_jk, "edges": {(i, k): patch}}.
+    "delta_labels": {k: Text}, "sum": sum_k delta_k W_jk, "sum_label": Text,
+    "edges": {(i, k): patch}}.
     """
     W_next = np.asarray(W_next, dtype=float)
     delta_next = np.asarray(delta_next, dtype=float)
@@ -153,16 +156,18 @@ def draw_fan_out(ax, W_next, delta_next, j, l=1):
               fc="#FBE3D6" if i == j else "white")
     for k in range(n_next):
         _node(ax, right[k], f"${k + 1}$", f"layer {l + 1} neuron {k}")
-    _label(ax, left[j] - [0.45, 0], f"$\\sum_k \\delta{up}_k W{up}_{{{j + 1}k}} = {total:.4f}$",
-           color=HIGHLIGHT, ha="right")
+    here = f"^{{({l})}}_{{{j + 1}}}"
+    sum_label = _label(ax, left[j] - [0.45, 0],
+                       f"$\\partial c / \\partial a{here} = \\sum_k \\delta{up}_k W{up}_{{{j + 1}k}} = {total:.4f}$"
+                       "\n(before the factor $g'$)", color=HIGHLIGHT, ha="right")
     top = max(n_l, n_next) / 2
     ax.text(0, top + 0.1, f"layer $l = {l}$", ha="center", fontsize=_FONT)
     ax.text(gap, top + 0.1, f"layer $l+1 = {l + 1}$", ha="center", fontsize=_FONT)
-    _finish(ax, (-2.6, gap + 2.0), (-top - 0.3, top + 0.5),
+    _finish(ax, (-3.6, gap + 2.0), (-top - 0.3, top + 0.5),
             f"neuron $j = {j + 1}$ of layer {l} feeds every neuron $k$ of layer {l + 1}; "
             f"each $\\delta_k$ comes back along its edge")
     return {"highlighted": highlighted, "edge_labels": edge_labels, "delta_labels": delta_labels,
-            "sum": total, "edges": edges}
+            "sum": total, "sum_label": sum_label, "edges": edges}
 
 
 def draw_weight_edge(ax, n_prev, n, i, j, l=1, a_prev=None):
@@ -252,93 +257,186 @@ def draw_chain_paths(ax, local=None):
     return {"paths": paths, "edge_labels": labels}
 
 
-def draw_neuron_gates(ax, a, W, b, g, y):
+def draw_neuron_gates(ax, x, W, b, g, y):
     """One neuron as a computational graph of gates: two multiplies, an add, g and the cost.
 
-    a, W : the two inputs a_1, a_2 and weights W_1, W_2 (length 2); b : the bias; g : an
-    activation object (``g(z)`` and ``g.prime(z)``); y : the target of c = (a_out - y)^2 / 2.
-    Every edge carries its forward value (above, blue) and, going back, the gradient dc/d(.)
-    (below, vermillion), computed gate by gate as upstream x local: the add gate hands its
-    upstream gradient to every input, a multiply gate hands each input the other input's value.
+    x, W : the neuron's two inputs x_1, x_2 and their weights W_1, W_2 (length 2); b : the
+    bias; g : an activation object (``g(z)`` and ``g.prime(z)``); y : the target of the cost
+    c = (a - y)^2 / 2, where a = g(z) is the neuron's output.
+    Every wire carries its forward value (blue) and, going back, the gradient dc/d(.)
+    (vermillion), computed gate by gate as upstream x local, starting from dc/dc = 1 at c: the
+    cost gate's local gradient is a - y, the g gate's g'(z), the add gate hands its upstream
+    gradient to every input, a multiply gate hands each input the other input's value.
+    The bias enters the add gate from below, so that no two wires' labels meet.
     Returns {"value": {name: float}, "grad": {name: float}, "labels": {name: (Text, Text)}},
-    with names "a1", "W1", "a2", "W2", "b", "p1", "p2" (the products), "z", "out".
+    with names "x1", "W1", "x2", "W2", "b", "p1", "p2" (the products), "z", "a", "c".
     """
-    a, W = np.asarray(a, dtype=float), np.asarray(W, dtype=float)
-    if a.shape != (2,) or W.shape != (2,):
-        raise ValueError(f"a and W must each hold 2 numbers, got shapes {a.shape} and {W.shape}")
-    value = {"a1": a[0], "W1": W[0], "a2": a[1], "W2": W[1], "b": float(b)}
-    value["p1"], value["p2"] = a[0] * W[0], a[1] * W[1]
+    x, W = np.asarray(x, dtype=float), np.asarray(W, dtype=float)
+    if x.shape != (2,) or W.shape != (2,):
+        raise ValueError(f"x and W must each hold 2 numbers, got shapes {x.shape} and {W.shape}")
+    value = {"x1": x[0], "W1": W[0], "x2": x[1], "W2": W[1], "b": float(b)}
+    value["p1"], value["p2"] = x[0] * W[0], x[1] * W[1]
     value["z"] = value["p1"] + value["p2"] + value["b"]
-    value["out"] = float(g(np.array([value["z"]]))[0])
-    grad = {"out": value["out"] - float(y)}                                 # dc/da = a - y
-    grad["z"] = grad["out"] * float(g.prime(np.array([value["z"]]))[0])    # g gate: times g'(z)
-    grad["p1"] = grad["p2"] = grad["b"] = grad["z"]                         # add: distributes
-    grad["a1"], grad["W1"] = grad["p1"] * W[0], grad["p1"] * a[0]          # multiply: swaps
-    grad["a2"], grad["W2"] = grad["p2"] * W[1], grad["p2"] * a[1]
+    value["a"] = float(g(np.array([value["z"]]))[0])
+    value["c"] = 0.5 * (value["a"] - float(y)) ** 2
+    grad = {"c": 1.0}                                                      # dc/dc = 1
+    grad["a"] = grad["c"] * (value["a"] - float(y))                        # cost gate: a - y
+    grad["z"] = grad["a"] * float(g.prime(np.array([value["z"]]))[0])      # g gate: times g'(z)
+    grad["p1"] = grad["p2"] = grad["b"] = grad["z"]                        # add: copies
+    grad["x1"], grad["W1"] = grad["p1"] * W[0], grad["p1"] * x[0]         # multiply: swaps
+    grad["x2"], grad["W2"] = grad["p2"] * W[1], grad["p2"] * x[1]
     value = {k: float(v) for k, v in value.items()}
     grad = {k: float(v) for k, v in grad.items()}
-    pos = {"a1": (0, 3.2), "W1": (0, 2.0), "a2": (0, 0.4), "W2": (0, -0.8), "b": (0, -2.0),
-           "p1": (2.0, 2.6), "p2": (2.0, -0.2), "z": (4.0, 0.6), "out": (5.8, 0.6), "c": (7.6, 0.6)}
+    pos = {"x1": (0, 3.2), "W1": (0, 2.0), "x2": (0, 0.4), "W2": (0, -0.8), "b": (4.0, -1.6),
+           "p1": (2.0, 2.6), "p2": (2.0, -0.2), "z": (4.0, 0.6), "a": (5.8, 0.6), "c": (7.6, 0.6)}
     pos = {k: np.asarray(v, dtype=float) for k, v in pos.items()}
-    wires = [("a1", "p1"), ("W1", "p1"), ("a2", "p2"), ("W2", "p2"), ("p1", "z"), ("p2", "z"),
-             ("b", "z"), ("z", "out"), ("out", "c")]
+    wires = [("x1", "p1"), ("W1", "p1"), ("x2", "p2"), ("W2", "p2"), ("p1", "z"), ("p2", "z"),
+             ("b", "z"), ("z", "a"), ("a", "c")]
     labels = {}
+
+    def pair(name, xy, ha, va_up="bottom", va_down="top", dy=0.2):
+        up = ax.text(xy[0], xy[1] + dy, f"{value[name]:.2f}", ha=ha, va=va_up, fontsize=_FONT,
+                     color=SECOND)
+        down = ax.text(xy[0], xy[1] - dy, f"{grad[name]:.3f}", ha=ha, va=va_down, fontsize=_FONT,
+                       color=HIGHLIGHT)
+        labels[name] = (up, down)
+
     for src, dst in wires:
         p, q = pos[src], pos[dst]
         _edge(ax, p, q, f"{src}->{dst}", color="0.45", lw=1.2)
-        mid = p + 0.5 * (q - p)
-        if src in ("a1", "W1", "a2", "W2", "b"):   # inputs: label beside the leaf, left
-            mid = p + [0.0, 0.0]
-            up = ax.text(mid[0] - 0.35, mid[1] + 0.2, f"{value[src]:.2f}", ha="right", va="center",
-                         fontsize=_FONT, color=SECOND)
-            down = ax.text(mid[0] - 0.35, mid[1] - 0.2, f"{grad[src]:.3f}", ha="right", va="center",
-                           fontsize=_FONT, color=HIGHLIGHT)
-        else:
-            up = ax.text(mid[0], mid[1] + 0.25, f"{value[src]:.2f}", ha="center", va="bottom",
-                         fontsize=_FONT, color=SECOND)
-            down = ax.text(mid[0], mid[1] - 0.25, f"{grad[src]:.3f}", ha="center", va="top",
-                           fontsize=_FONT, color=HIGHLIGHT)
-        labels[src] = (up, down)
-    leaf = {"a1": "$a_1$", "W1": "$W_1$", "a2": "$a_2$", "W2": "$W_2$", "b": "$b$"}
+        if src in ("x1", "W1", "x2", "W2"):          # inputs: the pair left of the leaf
+            pair(src, p - [0.35, 0.0], "right", "center", "center")
+        elif src == "b":                             # the bias wire is vertical: right of it
+            pair(src, p + [0.2, 0.75], "left", "center", "center")
+        elif src in ("p1", "p2"):                    # a product: close to its own gate
+            pair(src, p + 0.3 * (q - p) + [0.15, 0.05], "left")
+        else:                                        # z and a: above and below the wire
+            pair(src, p + 0.5 * (q - p), "center", dy=0.25)
+    pair("c", pos["c"] + [0.4, 0.0], "left", "bottom", "top", dy=0.05)
+    leaf = {"x1": "$x_1$", "W1": "$W_1$", "x2": "$x_2$", "W2": "$W_2$", "b": "$b$"}
     for k, text in leaf.items():
         _node(ax, pos[k], text, k, fc="#EEEEEE", r=0.3)
     _node(ax, pos["p1"], r"$\times$", "p1", r=0.3)
     _node(ax, pos["p2"], r"$\times$", "p2", r=0.3)
     _node(ax, pos["z"], "$+$", "z", r=0.3)
-    _node(ax, pos["out"], "$g$", "out", r=0.3)
+    _node(ax, pos["a"], "$g$", "a", r=0.3)
     _node(ax, pos["c"], "$c$", "c", r=0.3)
-    ax.text(pos["z"][0] + 0.2, pos["z"][1] + 0.5, "add: copies\nthe gradient", ha="left", va="bottom",
-            fontsize=_FONT - 1, color="0.3")
-    ax.text(pos["p1"][0], pos["p1"][1] + 0.45, "multiply: swaps", ha="center", va="bottom",
-            fontsize=_FONT - 1, color="0.3")
-    ax.text(pos["out"][0], pos["out"][1] - 0.55, "times $g'(z)$", ha="center", va="top",
-            fontsize=_FONT - 1, color="0.3")
+    notes = {"add": (pos["z"] + [0.1, 0.6], "add: copies\nthe gradient", "left", "bottom"),
+             "multiply": (pos["p1"] + [0.0, 0.45], "multiply: swaps", "center", "bottom"),
+             "g": (pos["a"] + [0.0, -0.55], "times $g'(z)$", "center", "top"),
+             "cost": (pos["c"] + [0.0, -0.55], "cost: local\ngradient $a - y$", "center", "top")}
+    for xy, text, ha, va in notes.values():
+        ax.text(xy[0], xy[1], text, ha=ha, va=va, fontsize=_FONT - 1, color="0.3")
     from matplotlib.lines import Line2D
     ax.legend(handles=[Line2D([], [], color=SECOND, marker="s", ls="", label="forward value"),
                        Line2D([], [], color=HIGHLIGHT, marker="s", ls="",
                               label=r"gradient $\partial c/\partial(\cdot)$ = upstream × local")],
               loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize=_FONT, frameon=False)
-    _finish(ax, (-1.4, 8.1), (-2.5, 3.7),
-            r"one neuron as gates: $z = a_1W_1 + a_2W_2 + b$, $a = g(z)$, $c = \frac{1}{2}(a - y)^2$")
+    _finish(ax, (-1.4, 8.4), (-2.2, 3.7),
+            r"one neuron as gates: $z = x_1W_1 + x_2W_2 + b$, $a = g(z)$, $c = \frac{1}{2}(a - y)^2$")
     return {"value": value, "grad": grad, "labels": labels}
 
 
-def plot_backprop_timing(ax, n_params, t_numerical, t_backprop):
-    """Time against the number of parameters, log-log: finite differences against backprop.
+def draw_gradient_descent(ax, cost, slope, w0, eta, steps, w_range=None, name="w",
+                          cost_name="C"):
+    """Gradient descent on a cost of one parameter: the curve C(w) and the steps down it.
 
-    n_params : (k,) numbers of parameters; t_numerical, t_backprop : (k,) seconds for all the
-    finite-difference gradients and for one forward plus backward pass. Returns the two Line2D.
+    cost, slope : functions of a float, C(w) and dC/dw. Starting from w0, each step is
+    w <- w - eta * dC/dw, drawn as an arrow from (w_t, C(w_t)) to (w_{t+1}, C(w_{t+1})); the
+    first step's slope is drawn as a tangent. w_range : (lo, hi) for the curve (default: the
+    steps' span, widened). name, cost_name : the parameter's and the cost's symbols (LaTeX).
+    Returns {"w": (steps + 1,) the iterates, "C": their costs, "curve": Line2D,
+    "points": Line2D, "arrows": [patch per step], "tangent": Line2D}.
     """
-    n_params, t_numerical, t_backprop = (np.asarray(v, dtype=float) for v in (n_params, t_numerical, t_backprop))
-    if not (n_params.ndim == 1 and n_params.shape == t_numerical.shape == t_backprop.shape):
-        raise ValueError(f"n_params, t_numerical and t_backprop must be 1-D of one length, got shapes "
-                         f"{n_params.shape}, {t_numerical.shape}, {t_backprop.shape}")
-    (fd,) = ax.loglog(n_params, t_numerical, "o-", color=HIGHLIGHT,
-                      label="finite differences: 2 runs per parameter")
-    (bp,) = ax.loglog(n_params, t_backprop, "s-", color=SECOND,
-                      label="backpropagation: 1 forward + 1 backward pass")
-    ax.set_xlabel("number of parameters (weights and biases)", fontsize=_FONT)
-    ax.set_ylabel("time for the whole gradient (s)", fontsize=_FONT)
+    from matplotlib.patches import FancyArrowPatch
+    if not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps must be a positive whole number, got {steps!r}")
+    if not (isinstance(eta, (int, float, np.floating)) and eta > 0):
+        raise ValueError(f"eta (the learning rate) must be a positive number, got {eta!r}")
+    w = [float(w0)]
+    for _ in range(steps):
+        w.append(w[-1] - eta * float(slope(w[-1])))
+    w = np.array(w)
+    C = np.array([float(cost(v)) for v in w])
+    if w_range is None:
+        lo, hi = w.min(), w.max()
+        pad = 0.3 * (hi - lo) + 0.5
+        w_range = (lo - pad, hi + pad)
+    grid = np.linspace(w_range[0], w_range[1], 300)
+    (curve,) = ax.plot(grid, [float(cost(v)) for v in grid], color="0.3", lw=1.6,
+                       label=f"${cost_name}({name})$")
+    half = 0.12 * (w_range[1] - w_range[0])
+    s0 = float(slope(w[0]))
+    (tangent,) = ax.plot([w[0] - half, w[0] + half], [C[0] - s0 * half, C[0] + s0 * half],
+                         color=SECOND, lw=1.6, ls="--",
+                         label=f"slope $d{cost_name}/d{name}$ = {s0:.3g} at the start")
+    arrows = []
+    for t in range(steps):
+        arrow = FancyArrowPatch((w[t], C[t]), (w[t + 1], C[t + 1]), arrowstyle="-|>",
+                                mutation_scale=12, color=HIGHLIGHT, lw=1.8, zorder=3,
+                                shrinkA=0, shrinkB=0, gid=f"step {t}")
+        ax.add_patch(arrow)
+        arrows.append(arrow)
+    (points,) = ax.plot(w, C, "o", color=HIGHLIGHT, ms=5, zorder=4,
+                        label=rf"steps ${name} \leftarrow {name} - \eta\, d{cost_name}/d{name}$, "
+                              rf"$\eta = {eta:g}$")
+    ax.set_xlabel(f"${name}$", fontsize=_FONT)
+    ax.set_ylabel(f"${cost_name}$", fontsize=_FONT)
+    ax.legend(fontsize=_FONT - 1)
+    ax.grid(True, alpha=0.3)
+    return {"w": w, "C": C, "curve": curve, "points": points, "arrows": arrows, "tangent": tangent}
+
+
+def plot_work_count(ax, n_params, fd_madds, bp_madds):
+    """Counted work against the number of parameters P, log-log: the P^2 against P argument.
+
+    n_params : (k,) numbers of parameters; fd_madds : (k,) multiply-adds of central
+    differences (2P runs of the whole network, each a forward pass); bp_madds : (k,)
+    multiply-adds of one forward and one backward pass. Returns the two Line2D.
+    """
+    n_params, fd_madds, bp_madds = (np.asarray(v, dtype=float) for v in (n_params, fd_madds, bp_madds))
+    if not (n_params.ndim == 1 and n_params.shape == fd_madds.shape == bp_madds.shape):
+        raise ValueError(f"n_params, fd_madds and bp_madds must be 1-D of one length, got shapes "
+                         f"{n_params.shape}, {fd_madds.shape}, {bp_madds.shape}")
+    (fd,) = ax.loglog(n_params, fd_madds, "o-", color=HIGHLIGHT,
+                      label="finite differences: 2P runs × one forward pass (grows like $P^2$)")
+    (bp,) = ax.loglog(n_params, bp_madds, "s-", color=SECOND,
+                      label="backpropagation: one forward + one backward pass (grows like $P$)")
+    ax.set_xlabel("number of parameters P (weights and biases)", fontsize=_FONT)
+    ax.set_ylabel("multiply-adds for the whole gradient", fontsize=_FONT)
     ax.legend(fontsize=_FONT - 1)
     ax.grid(True, which="major", alpha=0.3)
     return fd, bp
+
+
+def plot_backprop_timing(ax, n_params, t_numerical, t_backprop, t_predicted=None):
+    """Measured time against the number of parameters, log-log.
+
+    n_params : (k,) numbers of parameters; t_numerical : (k,) seconds for the central
+    differences of every weight and bias, 2P runs of the whole network (NaN where not
+    measured); t_backprop : (k,) seconds for one forward plus one backward pass;
+    t_predicted : optional (k,) seconds, 2P times the measured time of one run of the network.
+    Returns the Line2D drawn: finite differences, backprop, then the prediction if given.
+    """
+    arrays = [np.asarray(v, dtype=float) for v in (n_params, t_numerical, t_backprop)]
+    if t_predicted is not None:
+        arrays.append(np.asarray(t_predicted, dtype=float))
+    n_params = arrays[0]
+    if not (n_params.ndim == 1 and all(v.shape == n_params.shape for v in arrays)):
+        raise ValueError(f"n_params, t_numerical, t_backprop (and t_predicted) must be 1-D of one "
+                         f"length, got shapes {[v.shape for v in arrays]}")
+    lines = []
+    (fd,) = ax.loglog(n_params, arrays[1], "o-", color=HIGHLIGHT,
+                      label="finite differences, measured: 2P runs of the whole network")
+    (bp,) = ax.loglog(n_params, arrays[2], "s-", color=SECOND,
+                      label="backpropagation, measured: one forward + one backward pass")
+    lines += [fd, bp]
+    if t_predicted is not None:
+        (pr,) = ax.loglog(n_params, arrays[3], ":", color=HIGHLIGHT, lw=2,
+                          label="finite differences, 2P × measured time of one run")
+        lines.append(pr)
+    ax.set_xlabel("number of parameters P (weights and biases)", fontsize=_FONT)
+    ax.set_ylabel("time for the whole gradient (s)", fontsize=_FONT)
+    ax.legend(fontsize=_FONT - 1)
+    ax.grid(True, which="major", alpha=0.3)
+    return tuple(lines)

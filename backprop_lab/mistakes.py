@@ -104,6 +104,84 @@ CATALOGUE = {m.id: m for m in [
     _m("missing_bias", "the bias left out",
        "the bias is left out: z_j = sum_i a_i W_ij + b_j.",
        default="forward_notebook"),
+    # E7: the input gradient dc/dx
+    _m("input_gradient_is_delta", "delta^(1) returned as dc/dx",
+       "delta^(1) = dc/dz^(1) is returned as dc/dx. x reaches the cost only through "
+       "z^(1) = x W^(1) + b^(1), and dz_j^(1)/dx_i = W_ij^(1), so one more step of the chain rule "
+       "is needed: dc/dx_i = sum_j delta_j^(1) W_ij^(1), in matrix form delta^(1) @ W^(1).T, "
+       "of the shape of x.",
+       default="input_gradient"),
+    _m("activation_derivative_at_input", "a g' applied to the input",
+       "a factor g'(...) is applied to the input. In the recursion, g_l'(z^(l)) comes from "
+       "a^(l) = g_l(z^(l)); the input a^(0) = x is given, not computed by an activation, so "
+       "dc/dx = delta^(1) @ W^(1).T stops there, with no g' after it.",
+       default="input_gradient"),
+    _m("per_example_averaged", "a per-example answer averaged over the batch",
+       "the answer is averaged over the batch, but it is one row per example. dc/dx is the "
+       "derivative of each example's own cost c(x) with respect to that example's input: x of "
+       "one example does not change the cost of another, so nothing is summed or averaged over "
+       "the examples (only gradients of shared parameters, W and b, are means over the batch).",
+       default="dataset_mean"),
+    # E8: L2 weight decay
+    _m("penalty_half_forgotten", "2 lam W: the 1/2 forgotten",
+       "the penalty's gradient is 2 lam W. The 1/2 in (lam/2) ||W||_F^2 is there to cancel the 2 "
+       "of d(W_ij^2)/dW_ij = 2 W_ij, so d/dW_ij of (lam/2) sum W_ij^2 is lam W_ij.",
+       default="weight_gradient"),
+    _m("penalty_divided_by_m", "the penalty divided by m",
+       "the penalty's gradient is divided by the batch size m. Only the data term C is a mean "
+       "over the examples, (1/|D|) sum_x c(x); the penalty (lam/2) sum_l ||W^(l)||_F^2 is added "
+       "once, not per example, so its gradient is lam W^(l), with no 1/m.",
+       default="dataset_mean"),
+    _m("penalty_sign_flipped", "the penalty's sign flipped",
+       "the penalty's gradient is subtracted. d/dW of +(lam/2) ||W||_F^2 is +lam W; with a "
+       "minus, gradient descent W <- W - eta dW grows the weights instead of decaying them.",
+       default="weight_gradient"),
+    _m("penalty_left_out", "the penalty left out",
+       "the penalty is left out: this is dC/dW of the data term alone. The cost is "
+       "C + (lam/2) sum_l ||W^(l)||_F^2, and the second term adds lam W^(l) to dC/dW^(l).",
+       default="weight_gradient"),
+    _m("penalty_in_delta", "the penalty pushed into delta",
+       "the penalty is put into delta, so the recursion carries it into every layer below. "
+       "The penalty depends on the weights only, not on any z, so its derivative with respect "
+       "to z^(l) is 0: delta^(l) is exactly the delta without the penalty. The penalty adds "
+       "lam W^(l) to dC/dW^(l) directly, in each layer on its own.",
+       default="weight_gradient"),
+    # E9: a new activation, swish g(z) = z sigma(z)
+    _m("product_rule_forgotten", "the product rule forgotten",
+       "only the derivative of sigma is taken, as if g were sigma(z) and not z sigma(z). "
+       "g(z) = z sigma(z) is a product of two factors that both depend on z, so the product rule "
+       "gives two terms, g'(z) = 1 * sigma(z) + z * sigma'(z), with sigma' = sigma (1 - sigma).",
+       default="two_paths"),
+    _m("product_rule_one_term", "one term of the product rule",
+       "only one of the two terms of the product rule is kept. z enters g(z) = z sigma(z) twice, "
+       "as the factor z and inside sigma(z): two paths, and their terms add, "
+       "g'(z) = sigma(z) + z sigma'(z).",
+       default="two_paths"),
+    # E10: a new cost, log-cosh
+    _m("squared_error_habit", "the squared error's a - y for another cost",
+       "a - y is dc/da of the squared error c = 1/2 ||a - y||^2, not of this cost. Each cost has "
+       "its own dc/da; for c = sum_j log cosh(a_j - y_j) it is tanh(a_j - y_j), which is close to "
+       "a - y only when |a - y| is small.",
+       default="output_chain_rule"),
+    _m("differentiated_twice", "differentiated twice: tanh' where tanh belongs",
+       "the derivative of tanh is used where tanh itself belongs. d/du log cosh(u) = "
+       "sinh(u)/cosh(u) = tanh(u); tanh'(u) = 1 - tanh(u)^2 is the second derivative of log cosh.",
+       default="output_chain_rule"),
+    # E11: tied weights, W^(2) = W^(1)T
+    _m("shared_weight_one_use", "only one use of a shared weight",
+       "only one use of the shared matrix is counted. W appears twice, as W^(1) and as "
+       "W^(2) = W^T, so each W_ij reaches the cost along two paths; as with the sum over k, the "
+       "chain rule adds one term per path: dC/dW = dC/dW^(1) + (dC/dW^(2))^T.",
+       default="two_paths"),
+    _m("shared_weight_not_transposed", "the second use added without the transpose",
+       "the gradient of the second use is added without its transpose. W^(2) = W^T, so "
+       "W^(2)_ji is W_ij, and the second use's contribution to dC/dW_ij is dC/dW^(2)_ji: "
+       "add (dC/dW^(2))^T. On a square W the shapes fit anyway, and the numbers are wrong.",
+       default="transpose_notation"),
+    _m("shared_weight_averaged", "the uses averaged instead of added",
+       "the gradients of the two uses are averaged. Each use moves the cost on its own, and the "
+       "chain rule adds the paths: dC/dW = dC/dW^(1) + (dC/dW^(2))^T, with no 1/2.",
+       default="two_paths"),
 ]}
 """Every mistake the checks can recognise: id -> :class:`Mistake`."""
 

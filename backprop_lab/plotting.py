@@ -10,20 +10,21 @@ need to redraw fast. :func:`plot_delta_norms` and :func:`plot_loss_curve` are pl
 
 The derivation's pictures (:func:`draw_output_paths`, :func:`draw_fan_out`,
 :func:`draw_weight_edge`, :func:`draw_chain_paths`, :func:`draw_neuron_gates`,
-:func:`plot_backprop_timing`) live in ``backprop_lab/diagrams.py`` and are re-exported here.
+:func:`draw_gradient_descent`, :func:`plot_work_count`, :func:`plot_backprop_timing`) live in ``backprop_lab/diagrams.py`` and are re-exported here.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .diagrams import (CONTEXT, HIGHLIGHT, SECOND, draw_chain_paths, draw_fan_out, draw_neuron_gates, draw_output_paths,
-                        draw_weight_edge, plot_backprop_timing)
+from .diagrams import (CONTEXT, HIGHLIGHT, SECOND, draw_chain_paths, draw_fan_out, draw_gradient_descent,
+                        draw_neuron_gates, draw_output_paths, draw_weight_edge, plot_backprop_timing,
+                        plot_work_count)
 
 __all__ = ["draw_network", "plot_decision_boundary", "network_positions", "NetworkDiagram",
            "DeltaBars", "plot_delta_norms", "plot_loss_curve", "short_number", "sup",
            "draw_output_paths", "draw_fan_out", "draw_weight_edge", "draw_chain_paths",
-           "draw_neuron_gates", "plot_backprop_timing"]
+           "draw_neuron_gates", "draw_gradient_descent", "plot_work_count", "plot_backprop_timing"]
 
 
 def _sizes(net_or_sizes):
@@ -69,7 +70,8 @@ def _check_layers(values, sizes, first, name, shape_of):
 
 def draw_network(ax, net_or_sizes, node_values=None, edge_values=None, highlight=None,
                  node_labels=True, edge_labels=False, fmt="{:.2f}", cmap="coolwarm",
-                 node_title=None, edge_title=None, layer_gap=1.0):
+                 node_title=None, edge_title=None, layer_gap=1.0, neuron_names=False,
+                 colorbars=False):
     """Draw a fully connected network on ``ax``.
 
     net_or_sizes : a Network, or the sizes [n_0, ..., n_L].
@@ -85,9 +87,17 @@ def draw_network(ax, net_or_sizes, node_values=None, edge_values=None, highlight
         farthest from the labels already placed (so that no two labels overlap).
     layer_gap : the horizontal distance between layers (1.0: as wide as neurons are apart);
         wider gaps leave more room for edge labels.
+    neuron_names : write each neuron's name in the maths' numbering beside it: x_j for the
+        input, a_j^(l) for layer l, with j counted from 1 (code row j - 1).
+    colorbars : add a colour bar under the picture for the neurons' values and one for the
+        edges' values (each symmetric about 0), so that colour reads as a number: the hue is
+        the sign, the depth the size.
+    Edge labels also keep away from the points where two edges of a layer cross.
     Returns a dict with the artists: ``"nodes"`` (list per layer), ``"edges"`` (list per
-    layer of LineCollections), ``"highlight"`` (a patch or None) and ``"edge_labels"``
-    (a dict (l, i, j) -> Text, the label of edge (i, j) of layer l, 0-based i and j).
+    layer of LineCollections), ``"highlight"`` (a patch or None), ``"edge_labels"``
+    (a dict (l, i, j) -> Text, the label of edge (i, j) of layer l, 0-based i and j),
+    ``"neuron_names"`` (a dict (l, j) -> Text, 0-based j) and ``"colorbars"`` (a dict with
+    ``"nodes"`` and ``"edges"`` Colorbars, or empty).
     """
     from matplotlib import colormaps
     from matplotlib.collections import LineCollection
@@ -111,8 +121,15 @@ def draw_network(ax, net_or_sizes, node_values=None, edge_values=None, highlight
 
     node_norm, edge_norm = norm_for(nodes), norm_for(edges)
     edge_max = edge_norm.vmax
-    artists = {"nodes": [], "edges": [], "highlight": None, "edge_labels": {}}
+    artists = {"nodes": [], "edges": [], "highlight": None, "edge_labels": {}, "neuron_names": {},
+               "colorbars": {}}
     placed = [tuple(p) for layer in pos for p in layer]  # label spots taken, neurons first
+    name_spot = {(l, j): pos[l][j] + [0.0, 0.3] for l in range(L + 1) for j in range(sizes[l])}
+    if neuron_names:
+        placed += [tuple(p) for p in name_spot.values()]
+    for l in range(1, L + 1):  # where two edges of a layer cross, a label would sit on both
+        segs = [(pos[l - 1][i], pos[l][j]) for i in range(sizes[l - 1]) for j in range(sizes[l])]
+        placed += [tuple(c) for c in _crossings(segs)]
     for l in range(1, L + 1):
         segs = [(pos[l - 1][i], pos[l][j]) for i in range(sizes[l - 1]) for j in range(sizes[l])]
         v = edges[l - 1]
@@ -145,6 +162,13 @@ def draw_network(ax, net_or_sizes, node_values=None, edge_values=None, highlight
                 dark = abs(node_norm(val) - 0.5) > 0.35  # white text on the darkest colours
                 ax.text(px, py, fmt.format(val), fontsize=9, ha="center", va="center", zorder=5,
                         color="white" if dark else "black")
+        if neuron_names:
+            for j in range(sizes[l]):
+                name = f"$x_{{{j + 1}}}$" if l == 0 else f"$a^{{({l})}}_{{{j + 1}}}$"
+                spot = name_spot[(l, j)]
+                artists["neuron_names"][(l, j)] = ax.text(
+                    spot[0], spot[1], name, fontsize=9, ha="center", va="bottom", zorder=5,
+                    bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.85))
         ax.text(l * layer_gap, (max(sizes) - 1) / 2 + 0.7, f"layer {l}" if l else "input",
                 ha="center", va="bottom", fontsize=10)
     if highlight is not None:
@@ -160,7 +184,35 @@ def draw_network(ax, net_or_sizes, node_values=None, edge_values=None, highlight
     ax.axis("off")
     if node_title or edge_title:
         ax.set_title(" · ".join(t for t in (node_title, edge_title) if t), fontsize=10)
+    if colorbars:
+        from matplotlib.cm import ScalarMappable
+        for key, norm, label, left in (("nodes", node_norm, "neuron value", 0.05),
+                                       ("edges", edge_norm, "edge value (weight)", 0.55)):
+            cax = ax.inset_axes([left, -0.06, 0.4, 0.035])
+            bar = ax.figure.colorbar(ScalarMappable(norm=norm, cmap=cm), cax=cax,
+                                     orientation="horizontal")
+            bar.set_label(label, fontsize=9)
+            bar.ax.tick_params(labelsize=9)
+            artists["colorbars"][key] = bar
     return artists
+
+
+def _crossings(segs):
+    """The points where two of the segments [(p, q), ...] cross away from their ends."""
+    out = []
+    for a in range(len(segs)):
+        for b in range(a + 1, len(segs)):
+            (p, q), (r, t) = (np.asarray(v, dtype=float) for v in segs[a]), \
+                             (np.asarray(v, dtype=float) for v in segs[b])
+            d1, d2 = q - p, t - r
+            den = d1[0] * d2[1] - d1[1] * d2[0]
+            if abs(den) < 1e-12:
+                continue
+            s_ = ((r - p)[0] * d2[1] - (r - p)[1] * d2[0]) / den
+            u_ = ((r - p)[0] * d1[1] - (r - p)[1] * d1[0]) / den
+            if 1e-6 < s_ < 1 - 1e-6 and 1e-6 < u_ < 1 - 1e-6:
+                out.append(p + s_ * d1)
+    return out
 
 
 def _free_spot(p, q, placed, box=(0.2, 0.09)):

@@ -62,6 +62,9 @@ SECTIONS = {
     "sum_instead_of_mean": Section(NB04, "Common mistake: forgetting the 1/|D|"),
     "algorithm": Section(NB04, "The whole algorithm"),
     "gradient_check": Section(NB04, "Gradient check on every activation"),
+    # cited by the exercises E7–E11, which ask for what the notebooks do not derive
+    "two_paths": Section(NB01, "Two paths: the chain rule adds them"),
+    "input_gradient": Section(NB03, "Step 1: how z^(l+1) depends on a^(l)"),
 }
 """key -> Section. Keys are ideas (and, where a mistake has one home, the mistake's id)."""
 

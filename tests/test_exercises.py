@@ -24,6 +24,8 @@ from backprop_lab.exercises.engine import Candidate
 from backprop_lab.mistakes import CATALOGUE
 from backprop_lab.references import SECTIONS
 
+import test_exercises_new  # E7–E11 (tests/ is on sys.path, as for helpers)
+
 # ---------------------------------------------------------------------------------------------
 # E1: output delta, fn(a_L, y, z_L, g) -> delta_L
 # ---------------------------------------------------------------------------------------------
@@ -424,6 +426,7 @@ def test_every_catalogued_mistake_is_exercised():
     the E6 tests below); the number per id is what the closing note reports."""
     counts = Counter(mid for _, mid, _ in CASES)
     counts.update(mid for mid, *_ in BY_HAND_BUGS)
+    counts.update(test_exercises_new.MISTAKE_IDS_TESTED)  # E7–E11's buggy implementations
     missing = set(ex.MISTAKES) - set(counts)
     assert not missing, f"no buggy implementation tested for {missing}"
     required = {"activation_instead_of_derivative", "missing_activation_derivative",

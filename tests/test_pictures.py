@@ -14,8 +14,9 @@ from matplotlib.patches import FancyArrowPatch
 
 import backprop_lab as bl
 from backprop_lab.plotting import (CONTEXT, HIGHLIGHT, SECOND, draw_chain_paths, draw_fan_out,
-                                   draw_network, draw_neuron_gates, draw_output_paths,
-                                   draw_weight_edge, plot_backprop_timing)
+                                   draw_gradient_descent, draw_network, draw_neuron_gates,
+                                   draw_output_paths, draw_weight_edge, plot_backprop_timing,
+                                   plot_work_count)
 
 
 def new_ax():
@@ -77,7 +78,11 @@ def test_fan_out_highlights_exactly_the_edges_from_j_with_their_deltas(j):
         assert f"$\\delta^{{(3)}}_{{{k + 1}}} = {delta_next[k]:.4f}$" in shown
     total = delta_next @ W_next[j]
     assert out["sum"] == pytest.approx(total)
-    assert any(f"= {total:.4f}$" in t and "\\sum_k" in t for t in shown)
+    # what neuron j collects is dc/da_j, named as such (its delta still needs g'), not delta_j
+    label = out["sum_label"].get_text()
+    assert label in shown and f"= {total:.4f}$" in label and "\\sum_k" in label
+    assert label.startswith(f"$\\partial c / \\partial a^{{(2)}}_{{{j + 1}}}") and "before" in label
+    assert "delta" not in label.split("=")[0]
     with pytest.raises(ValueError, match="shapes"):
         draw_fan_out(new_ax(), W_next, delta_next[:2], j=0)
 
@@ -109,31 +114,84 @@ def test_chain_paths_two_coloured_paths_with_their_numbers():
 
 def test_neuron_gates_gradients_are_upstream_times_local_and_match_finite_differences():
     g, y = bl.ACTIVATIONS["tanh"], 0.3
-    a, W, b = np.array([1.0, 2.0]), np.array([0.5, -0.8]), 0.1
-    ax = new_ax()
-    out = draw_neuron_gates(ax, a, W, b, g, y)
+    x, W, b = np.array([1.0, 2.0]), np.array([0.5, -0.8]), 0.1
+    fig = Figure(figsize=(9, 5))
+    ax = fig.add_subplot()
+    out = draw_neuron_gates(ax, x, W, b, g, y)
 
-    def c(a1, W1, a2, W2, b):
-        return 0.5 * (np.tanh(a1 * W1 + a2 * W2 + b) - y) ** 2
+    def c(x1, W1, x2, W2, b):
+        return 0.5 * (np.tanh(x1 * W1 + x2 * W2 + b) - y) ** 2
 
-    args = {"a1": a[0], "W1": W[0], "a2": a[1], "W2": W[1], "b": b}
+    args = {"x1": x[0], "W1": W[0], "x2": x[1], "W2": W[1], "b": b}
     eps = 1e-6
     for name in args:
         up, down = dict(args), dict(args)
         up[name] += eps
         down[name] -= eps
         assert out["grad"][name] == pytest.approx((c(**up) - c(**down)) / (2 * eps), abs=1e-8)
+    # the walk starts at dc/dc = 1; the cost gate's local gradient is a - y
+    assert out["grad"]["c"] == 1.0 and out["value"]["c"] == pytest.approx(c(**args))
+    assert out["grad"]["a"] == pytest.approx(np.tanh(x @ W + b) - y)
     # add distributes, multiply swaps
     assert out["grad"]["p1"] == out["grad"]["p2"] == out["grad"]["b"] == out["grad"]["z"]
-    assert out["grad"]["W1"] == pytest.approx(out["grad"]["z"] * a[0])
-    assert out["grad"]["a2"] == pytest.approx(out["grad"]["z"] * W[1])
-    # the picture writes those numbers on the wires
+    assert out["grad"]["W1"] == pytest.approx(out["grad"]["z"] * x[0])
+    assert out["grad"]["x2"] == pytest.approx(out["grad"]["z"] * W[1])
+    # the picture writes those numbers on the wires, c's too, and names the cost gate's gradient
     shown = texts(ax)
-    for name in ("a1", "W1", "b", "z", "out"):
+    for name in ("x1", "W1", "b", "z", "a", "c"):
         assert f"{out['grad'][name]:.3f}" in shown and f"{out['value'][name]:.2f}" in shown
         up_text, down_text = out["labels"][name]
         assert down_text.get_text() == f"{out['grad'][name]:.3f}"
         assert np.allclose(to_rgba(down_text.get_color()), to_rgba(HIGHLIGHT))
+    assert out["labels"]["c"][1].get_text() == "1.000"
+    assert any("a - y" in t for t in shown)
+    # inputs are x_1, x_2 (the output is a): no letter means two things
+    assert {"$x_1$", "$x_2$"} <= set(shown) and "$a_1$" not in shown
+    # no two number labels overlap, so each number belongs to one wire
+    fig.canvas.draw()
+    boxes = [(n, t.get_window_extent()) for n, pair in out["labels"].items() for t in pair]
+    clashes = [(n1, n2) for a, (n1, b1) in enumerate(boxes) for n2, b2 in boxes[a + 1:]
+               if b1.overlaps(b2)]
+    assert not clashes, clashes
+
+
+def test_gradient_descent_steps_follow_the_update_rule_down_the_curve():
+    cost = lambda w: (w - 2.0) ** 2 + 1.0
+    slope = lambda w: 2 * (w - 2.0)
+    ax = new_ax()
+    out = draw_gradient_descent(ax, cost, slope, w0=-1.0, eta=0.2, steps=5)
+    w = out["w"]
+    assert len(w) == 6 and w[0] == -1.0
+    for t in range(5):
+        assert w[t + 1] == pytest.approx(w[t] - 0.2 * slope(w[t]))
+    assert np.all(np.diff(out["C"]) < 0)                   # a small enough eta goes downhill
+    np.testing.assert_allclose(out["points"].get_xdata(), w)
+    np.testing.assert_allclose(out["points"].get_ydata(), [cost(v) for v in w])
+    xs = out["curve"].get_xdata()
+    np.testing.assert_allclose(out["curve"].get_ydata(), [cost(v) for v in xs])
+    # one arrow per step, from (w_t, C_t) to (w_t+1, C_t+1)
+    steps = [p for p in ax.patches if (p.get_gid() or "").startswith("step ")]
+    assert len(steps) == 5 == len(out["arrows"])
+    tx, ty = out["tangent"].get_data()
+    assert (ty[1] - ty[0]) / (tx[1] - tx[0]) == pytest.approx(slope(-1.0))
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("\\eta = 0.2" in t for t in legend)
+    # too large a learning rate overshoots: the cost goes up
+    big = draw_gradient_descent(new_ax(), cost, slope, w0=-1.0, eta=1.1, steps=3)
+    assert big["C"][1] > big["C"][0]
+    with pytest.raises(ValueError, match="learning rate"):
+        draw_gradient_descent(new_ax(), cost, slope, 0.0, eta=-1.0, steps=3)
+
+
+def test_work_count_is_log_log_with_its_legend():
+    ax = new_ax()
+    fd, bp = plot_work_count(ax, [10, 100], [2e3, 2e5], [30, 300])
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    np.testing.assert_allclose(fd.get_ydata(), [2e3, 2e5])
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "2P runs" in legend[0] and "P^2" in legend[0] and "forward + one backward" in legend[1]
+    with pytest.raises(ValueError, match="one length"):
+        plot_work_count(new_ax(), [1, 2], [1], [1, 2])
 
 
 def test_backprop_timing_is_log_log_with_both_series():
@@ -142,9 +200,30 @@ def test_backprop_timing_is_log_log_with_both_series():
     assert ax.get_xscale() == ax.get_yscale() == "log"
     np.testing.assert_allclose(fd.get_ydata(), [1e-3, 1e-2, 1e-1])
     np.testing.assert_allclose(bp.get_xdata(), [10, 100, 1000])
-    assert len(ax.get_legend().get_texts()) == 2
+    # the legend says exactly what was timed
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["finite differences, measured: 2P runs of the whole network",
+                      "backpropagation, measured: one forward + one backward pass"]
+    ax = new_ax()
+    lines = plot_backprop_timing(ax, [10, 100, 1000], [1e-3, np.nan, np.nan], [1e-4, 2e-4, 5e-4],
+                                 t_predicted=[1e-3, 1e-2, 1e-1])
+    assert len(lines) == 3 and "2P × measured time of one run" in lines[2].get_label()
     with pytest.raises(ValueError, match="one length"):
         plot_backprop_timing(new_ax(), [1, 2], [1], [1, 2])
+
+
+def crossings(segs):
+    """Where two segments cross inside both: solve p + s (q - p) = r + u (t - r)."""
+    out = []
+    for a, (p, q) in enumerate(segs):
+        for r, t in segs[a + 1:]:
+            A = np.column_stack([q - p, r - t])
+            if abs(np.linalg.det(A)) < 1e-12:
+                continue
+            s, u = np.linalg.solve(A, r - p)
+            if 0.01 < s < 0.99 and 0.01 < u < 0.99:
+                out.append(p + s * (q - p))
+    return out
 
 
 def test_network_edge_labels_sit_on_their_edges_and_do_not_overlap():
@@ -167,14 +246,46 @@ def test_network_edge_labels_sit_on_their_edges_and_do_not_overlap():
     boxes = [t.get_window_extent() for t in art["edge_labels"].values()]
     overlaps = [(a, b) for a in range(12) for b in range(a + 1, 12) if boxes[a].overlaps(boxes[b])]
     assert not overlaps, f"{len(overlaps)} pairs of edge labels overlap"
+    # no label sits where two edges cross (it would seem to belong to both)
+    for l in (1, 2):
+        segs = [(pos[l - 1][i], pos[l][j]) for i in range(net.sizes[l - 1]) for j in range(net.sizes[l])]
+        for cross in crossings(segs):
+            for (ll, i, j), text in art["edge_labels"].items():
+                if ll == l:
+                    assert np.linalg.norm(np.asarray(text.get_position()) - cross) > 0.15, (l, i, j)
+
+
+def test_network_names_its_neurons_from_1_and_explains_its_colours():
+    net = bl.Network.random([2, 3, 2], ["tanh", "sigmoid"], seed=0)
+    values = list(bl.forward(net, np.array([1.0, 2.0])).a)
+    fig = Figure(figsize=(7.5, 4.6))
+    ax = fig.add_subplot()
+    art = draw_network(ax, net, node_values=values, edge_values=list(net.W), neuron_names=True,
+                       colorbars=True)
+    names = {k: t.get_text() for k, t in art["neuron_names"].items()}
+    assert names[(0, 0)] == "$x_{1}$" and names[(0, 1)] == "$x_{2}$"
+    assert names[(1, 0)] == "$a^{(1)}_{1}$" and names[(2, 1)] == "$a^{(2)}_{2}$"
+    pos = bl.plotting.network_positions(net.sizes)
+    for (l, j), t in art["neuron_names"].items():   # each name just above its own neuron
+        x, y = t.get_position()
+        assert x == pytest.approx(pos[l][j][0]) and 0 < y - pos[l][j][1] < 0.5
+    # a colour bar per kind of value, symmetric about 0 and reaching the largest |value|
+    node_max = max(np.abs(v).max() for v in values)
+    edge_max = max(np.abs(W).max() for W in net.W)
+    for key, top in (("nodes", node_max), ("edges", edge_max)):
+        norm = art["colorbars"][key].mappable.norm
+        assert norm.vmin == pytest.approx(-top) and norm.vmax == pytest.approx(top)
+    plain = draw_network(new_ax(), net, node_values=values)
+    assert plain["neuron_names"] == {} and plain["colorbars"] == {}
 
 
 # the notebooks store these pictures as PNG outputs of the cells that draw them
 PICTURES_IN_NOTEBOOKS = {
-    "01_forward_pass.ipynb": ["draw_network", "draw_neuron_gates", "draw_chain_paths"],
-    "02_output_delta.ipynb": ["draw_output_paths"],
+    "01_forward_pass.ipynb": ["draw_network", "draw_gradient_descent", "draw_neuron_gates",
+                              "draw_chain_paths"],
+    "02_output_delta.ipynb": ["draw_output_paths", "draw_gradient_descent"],
     "03_backward_recursion.ipynb": ["draw_fan_out"],
-    "04_weight_bias_gradients.ipynb": ["draw_weight_edge", "plot_backprop_timing"],
+    "04_weight_bias_gradients.ipynb": ["draw_weight_edge", "plot_work_count", "plot_backprop_timing"],
 }
 
 

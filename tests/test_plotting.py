@@ -30,7 +30,7 @@ def test_draw_network_keeps_its_signature_and_artists():
     ax = new_ax()
     art = draw_network(ax, net, node_values=list(fwd.a), edge_values=list(net.W), highlight=1,
                        node_labels=True, edge_labels=True, fmt="{:.2f}")
-    assert set(art) == {"nodes", "edges", "highlight", "edge_labels"}
+    assert set(art) == {"nodes", "edges", "highlight", "edge_labels", "neuron_names", "colorbars"}
     assert len(art["nodes"]) == 3 and len(art["edges"]) == 2 and art["highlight"] is not None
     texts = {t.get_text() for t in ax.texts}
     assert "{:.2f}".format(fwd.a[1][0]) in texts and "{:.2f}".format(net.W[2][2, 0]) in texts

@@ -75,3 +75,24 @@ __all__ = [
     "OUTPUT_DELTA_EQUATION", "HIDDEN_DELTA_EQUATION", "WEIGHT_GRADIENT_EQUATION",
     "BIAS_GRADIENT_EQUATION", "BACKWARD_EQUATION", "NOTEBOOK_LINK_BASE", "NB01", "NB02", "NB03", "NB04",
 ]
+
+# E7–E11: exercises that ask for a derivation first, then code (their results quote the equation
+# only once the student has an answer, see :mod:`.derived`):
+#
+# * ``check_input_gradient(fn)``: ``fn(net, fwd, y) -> dc/dx``, (m, n_0), one row per example (E7);
+# * ``check_l2_gradient(fn)``: ``fn(net, fwd, y, lam) -> dW[1..L]`` for C + (lam/2) sum ||W^(l)||_F^2 (E8);
+# * ``check_swish_prime(fn)``: ``fn(z) -> g'(z)`` for g(z) = z sigma(z), and
+#   ``check_swish_activation(fn)``: ``fn() -> g``, registered as "swish", through ``bl.backward`` (E9);
+# * ``check_logcosh_output_delta(fn)``: ``fn(a_L, y, z_L, g) -> delta_L`` for c = sum_j log cosh(a_j - y_j) (E10);
+# * ``check_tied_gradient(fn)``: ``fn(net, fwd, y) -> dC/dW`` with W^(2) = W^(1)T (E11).
+from .input_gradient import INPUT_GRADIENT_EQUATION, check_input_gradient  # noqa: E402
+from .logcosh import LOGCOSH_DELTA_EQUATION, check_logcosh_output_delta  # noqa: E402
+from .swish import SWISH_PRIME_EQUATION, check_swish_activation, check_swish_prime  # noqa: E402
+from .tied_weights import TIED_GRADIENT_EQUATION, check_tied_gradient  # noqa: E402
+from .weight_decay import L2_GRADIENT_EQUATION, check_l2_gradient  # noqa: E402
+
+__all__ += [
+    "check_input_gradient", "check_l2_gradient", "check_swish_prime", "check_swish_activation",
+    "check_logcosh_output_delta", "check_tied_gradient", "INPUT_GRADIENT_EQUATION",
+    "L2_GRADIENT_EQUATION", "SWISH_PRIME_EQUATION", "LOGCOSH_DELTA_EQUATION", "TIED_GRADIENT_EQUATION",
+]
