@@ -139,7 +139,7 @@ def test_every_cheat_gets_0(cheats_sandbox, cheat):
     if cheats_sandbox.process is None:
         cheats_sandbox.start()
     check, _ = CHEATS[cheat]
-    result = getattr(ex, check)(cheats_sandbox.function(NAMES[cheat]))
+    result = getattr(ex, check)(cheats_sandbox.function(NAMES[cheat], refuse=check == "check_backward"))
     assert not result.passed, result
     if cheat.startswith("bl."):
         assert result.status == "refused"
@@ -150,6 +150,15 @@ def test_the_cheats_cells_ran_in_the_sandbox(cheats_sandbox):
     """The patches ran (and failed where they touch the checks, which the sandbox does not have)."""
     assert all(cheats_sandbox.has(NAMES[c]) for c in CHEATS)
     assert "the checks are not available to the code being graded" in cheats_sandbox.setup["text"]
+
+
+def test_the_shortcut_is_refused_in_e4_only(tmp_path):
+    """E7, E8 and E11 build on bl.backward by design; E4 may not use it."""
+    e7 = grade.grade_notebook(SOURCE / "E7_input_gradient.ipynb")
+    assert scores(e7) == {"E7_check": 2}
+    master, _ = "E4_full_backward.ipynb", None
+    path = submission(tmp_path, master, {"E4_backward_pass": CHEATS["bl.backward"][1].replace("cheat", "backward_pass")})
+    assert [v.status for v in grade.grade_notebook(path)] == ["refused", "refused"]
 
 
 def test_a_cheat_in_a_submission_gets_0(tmp_path):

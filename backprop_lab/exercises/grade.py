@@ -27,7 +27,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 
-__all__ = ["Graded", "Student", "GRADED", "Verdict", "solution_cells", "grade_notebook", "regrade", "main"]
+__all__ = ["Graded", "Student", "GRADED", "KERNEL_ONLY", "kernel_only_ids", "Verdict", "solution_cells", "grade_notebook", "regrade", "main"]
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,8 @@ class Graded:
     """One graded cell: ``check(*args, **kwargs)`` of :mod:`backprop_lab.exercises`.
 
     args: each a literal, or ``Student("name")`` for the submission's function, or a list of those;
-    problem: a function of no arguments giving more arguments (built here, e.g. E4's network).
+    problem: a function of no arguments giving more arguments (built here, e.g. E4's network);
+    refuse: whether the library's backward passes are unavailable to the student's code (E4).
     """
 
     check: str
@@ -43,6 +44,7 @@ class Graded:
     points: int
     kwargs: dict = field(default_factory=dict)
     problem: object = None
+    refuse: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,9 +72,9 @@ GRADED = {
     "E2_check": Graded("check_hidden_delta", (Student("hidden_delta"),), 2),
     "E3_weight_check": Graded("check_weight_gradient", (Student("weight_gradient"),), 2),
     "E3_bias_check": Graded("check_bias_gradient", (Student("bias_gradient"),), 1),
-    "E4_check": Graded("check_backward", (Student("backward_pass"),), 3),
+    "E4_check": Graded("check_backward", (Student("backward_pass"),), 3, refuse=True),
     "E4_gradient_check": Graded("check_backward_numerically", (Student("backward_pass"),), 1,
-                                problem=e4_problem),
+                                problem=e4_problem, refuse=True),
     **{f"E5_{k}_check": Graded("check_answer", (f"E5.{k}", Student(f"answer_E5_{k}")), 1)
        for k in (1, 2, 3, 4, 6, 7)},
     "E5_5_check": Graded("check_hidden_delta", (Student("hidden_delta_index_form"),), 2),
@@ -84,8 +86,20 @@ GRADED = {
     "E6_gradients_check": Graded("check_by_hand", ("gradients", Student("gradients_by_hand")), 1,
                                  {"earlier": [Student("forward_by_hand"), Student("output_delta_by_hand"),
                                               Student("hidden_delta_by_hand")]}),
+    "E7_check": Graded("check_input_gradient", (Student("input_gradient"),), 2),
+    "E8_check": Graded("check_l2_gradient", (Student("l2_gradient"),), 2),
+    "E9_check_prime": Graded("check_swish_prime", (Student("swish_prime"),), 2),
+    "E10_check": Graded("check_logcosh_output_delta", (Student("logcosh_output_delta"),), 2),
+    "E11_check": Graded("check_tied_gradient", (Student("tied_gradient"),), 2),
 }
 """grade_id -> what that graded cell checks, and its points (the masters' cells, checked by a test)."""
+
+KERNEL_ONLY = {
+    "E9_check_activation": "the student's function returns an activation object, which is code, "
+                           "not data, so it cannot be sent back from the sandbox; the check runs in the "
+                           "student's kernel only",
+}
+"""grade_id -> why that graded cell is not re-checked in a fresh process (its grade is the kernel's)."""
 
 
 @dataclass
@@ -132,11 +146,19 @@ def graded_ids(nb):
     return ids
 
 
-def _resolve(arg, sandbox):
+def kernel_only_ids(path):
+    """The grade_ids of a notebook file's graded cells that are not re-checked (:data:`KERNEL_ONLY`)."""
+    with open(path, encoding="utf-8") as f:
+        cells = json.load(f).get("cells", [])
+    return [c["metadata"]["nbgrader"]["grade_id"] for c in cells
+            if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") in KERNEL_ONLY]
+
+
+def _resolve(arg, sandbox, refuse=False):
     if isinstance(arg, Student):
-        return sandbox.function(arg.name)
+        return sandbox.function(arg.name, refuse)
     if isinstance(arg, list):
-        return [_resolve(a, sandbox) for a in arg]
+        return [_resolve(a, sandbox, refuse) for a in arg]
     return arg
 
 
@@ -162,8 +184,9 @@ def grade_one(grade_id, sandbox, timeout=None):
     if sandbox.process is None or sandbox.process.poll() is not None:
         sandbox.start()  # killed at the time limit of an earlier check
     check = getattr(ex, graded.check)
-    args = [_resolve(a, sandbox) for a in graded.args] + list(graded.problem() if graded.problem else ())
-    kwargs = {k: _resolve(v, sandbox) for k, v in graded.kwargs.items()}
+    args = [_resolve(a, sandbox, graded.refuse) for a in graded.args]
+    args += list(graded.problem() if graded.problem else ())
+    kwargs = {k: _resolve(v, sandbox, graded.refuse) for k, v in graded.kwargs.items()}
     if timeout is not None and "timeout" in inspect.signature(check).parameters:
         kwargs["timeout"] = timeout
     result = check(*args, **kwargs)
@@ -236,12 +259,14 @@ def main(argv=None):
     if args.json:
         print(json.dumps(report, indent=1, ensure_ascii=False))
     else:
-        for nb in report:
+        for path, nb in zip(args.notebooks, report):
             print(f"{nb['notebook']}: {nb['score']}/{nb['points']}")
             for v in nb["verdicts"]:
                 print(f"  {v['score']}/{v['points']}  {v['headline']}")
                 if not v["passed"]:
                     print("      " + v["feedback"].replace("\n", "\n      "))
+            for gid in kernel_only_ids(path):
+                print(f"  not re-checked: {gid} ({KERNEL_ONLY[gid]})")
     return 0 if all_passed else 1
 
 

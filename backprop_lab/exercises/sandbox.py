@@ -203,9 +203,10 @@ class Sandbox:
 
     # --- the student's functions -----------------------------------------------------------
 
-    def function(self, name):
-        """A callable that runs the submission's ``name`` in the child."""
-        return RemoteFunction(self, name)
+    def function(self, name, refuse=False):
+        """A callable that runs the submission's ``name`` in the child; with ``refuse``, the
+        library's backward passes are unavailable to it (E4, :mod:`.shortcuts`)."""
+        return RemoteFunction(self, name, refuse)
 
     def has(self, name):
         return name in (self.setup or {}).get("names", [])
@@ -219,15 +220,15 @@ class RemoteFunction:
     the check (a :class:`.calling.StudentTimeout` raised into the waiting thread) the child is killed.
     """
 
-    def __init__(self, sandbox, name):
+    def __init__(self, sandbox, name, refuse=False):
         self.sandbox = sandbox
         self.__name__ = name
-        self.last_output = ""
+        self.refuse = bool(refuse)
 
     def __call__(self, *args):
         if self.sandbox.process is None or self.sandbox.process.poll() is not None:
             raise StudentTimeout()  # killed at an earlier time limit: this call cannot run either
-        reply = self.sandbox.ask(("call", self.__name__, args), timeout=3600)
+        reply = self.sandbox.ask(("call", self.__name__, args, self.refuse), timeout=3600)
         output = reply.get("output", "")
         if output:
             print(output, end="")  # into the check's captured output

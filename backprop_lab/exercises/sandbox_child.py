@@ -5,13 +5,13 @@ so that ``backprop_lab.exercises`` (the checks, their candidate formulas and pro
 here; importing it from the student's code raises ImportError. It imports a pristine numpy and
 backprop_lab, executes the submission's solution code, and then answers calls:
 
-* from the parent (trusted): pickled ``("setup", source)`` and ``("call", name, args)``;
+* from the parent (trusted): pickled ``("setup", source)`` and ``("call", name, args, refuse)``;
 * to the parent (untrusted, so never pickle): JSON, the student's returned value encoded as plain
   data (:func:`encode`), or what the function raised, and what it printed.
 
-The parent (:mod:`.sandbox`) enforces the time limit by killing this process. While a student
-function runs, the library's backward passes and gradient code are refused (``shortcuts.py``,
-loaded from its file).
+The parent (:mod:`.sandbox`) enforces the time limit by killing this process. With ``refuse``
+(E4), the library's backward passes and gradient code are refused while the student's function
+runs (``shortcuts.py``, loaded from its file).
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ def _load_refusal():
     return module
 
 
-def _run(fn, args, refusal):
+def _run(fn, args, refusal, refuse=False):
     sink = _Sink()
     saved = sys.stdout, sys.stderr
     sys.stdout = sys.stderr = sink
@@ -174,7 +174,9 @@ def _run(fn, args, refusal):
 
         import numpy as np
         args = copy.deepcopy(args)  # the registry's activations arrive as themselves: copy them
-        with refusal.refused(fn), np.errstate(all="ignore"):
+        from contextlib import nullcontext
+
+        with (refusal.refused(fn) if refuse else nullcontext()), np.errstate(all="ignore"):
             value = fn(*args)
         reply = {"kind": "ok", "value": encode(value)}
     except NotImplementedError as e:
@@ -218,9 +220,9 @@ def main(fd_in, fd_out):
             reply = _run(lambda: exec(compile(message[1], "<submission>", "exec"), namespace), (), refusal)
             reply["names"] = sorted(k for k, v in namespace.items() if callable(v))
         else:
-            _, name, args = message
+            _, name, args, refuse = message
             fn = namespace.get(name)
-            reply = (_run(fn, args, refusal) if callable(fn) else
+            reply = (_run(fn, args, refusal, refuse) if callable(fn) else
                      {"kind": "missing", "text": f"the notebook defines no function `{name}`", "output": ""})
         _send(fd_out, reply)
 
