@@ -119,7 +119,9 @@ class Sandbox:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         self.workdir = tempfile.TemporaryDirectory(prefix="backprop-lab-grade-")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONSTARTUP", "PYTHONINSPECT")}
+        here = os.path.dirname(os.path.dirname(os.path.dirname(CHILD)))  # the same backprop_lab as ours
+        env["PYTHONPATH"] = os.pathsep.join([here] + [p for p in [os.environ.get("PYTHONPATH")] if p])
         self.process = subprocess.Popen(
             [sys.executable, "-u", CHILD, str(to_child_r), str(from_child_w)],
             pass_fds=(to_child_r, from_child_w), cwd=self.workdir.name, env=env,
