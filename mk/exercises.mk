@@ -4,7 +4,9 @@
 #                         ClearHiddenTests, ClearOutput), mark them {"backprop_lab": {"unexecuted": true}}
 #                         and make their links relative to notebooks/exercises/
 #   make test-exercises   (part of make test) run every student version top to bottom and check that
-#                         the committed student versions are what `make student` makes from the masters
+#                         the committed student versions are what `make student` makes from the masters;
+#                         then grade a set of submissions with nbgrader end to end (correct, every
+#                         catalogued mistake, every cheat of issue 13, an infinite loop): about 3 minutes
 # nbgrader lives in its own environment, $(IVENV), never in $(VENV): it adds menus and server
 # extensions to every JupyterLab it is installed in. Both are created on first use.
 
@@ -50,6 +52,8 @@ student: $(ISTAMP)
 		--output-dir=$(STUDENT_DIR) $(EXERCISE_MASTERS)
 	$(IPY) -c '$(STUDENT_FIXUPS)' $(addprefix $(STUDENT_DIR)/,$(notdir $(EXERCISE_MASTERS)))
 
-## make test-exercises  - run the student versions top to bottom; check they are in sync with the masters
+## make test-exercises  - run the student versions top to bottom; check they are in sync with the masters;
+##                        autograde submissions (right, mistaken, cheating, looping) with nbgrader
 test-exercises: $(STAMP) $(ISTAMP)
-	$(PY) -m pytest tests/check_exercise_notebooks.py -q -p no:cacheprovider
+	IVENV=$(IVENV) $(PY) -m pytest tests/check_exercise_notebooks.py tests/check_nbgrader_autograde.py \
+		-q -p no:cacheprovider --durations=3

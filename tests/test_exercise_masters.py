@@ -11,6 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from backprop_lab.exercises.grade import KERNEL_ONLY
+
 SOURCE = Path(__file__).resolve().parent.parent / "notebooks" / "exercises" / "source"
 MASTERS = sorted(SOURCE.glob("*.ipynb"))
 NAMES = ["E1_output_delta.ipynb", "E2_hidden_delta.ipynb", "E3_weight_bias_gradients.ipynb",
@@ -57,13 +59,18 @@ def test_master_has_nbgrader_metadata_and_is_executed(path):
         elif meta["grade"]:
             assert meta["locked"] and meta["points"] > 0
             points += meta["points"]
-            # the visible part of a graded cell runs a check and shows its result; the assert that
-            # makes nbgrader's autograder give 0 points is a hidden test (removed for students)
+            # the visible part of a graded cell runs a check and shows its result; the hidden test
+            # (removed for students) fails the cell, so nbgrader gives 0 points, if the check failed
+            # in the kernel, or if it fails when re-run in a fresh process on the notebook's code
+            # (grade.regrade): a pass must hold where nothing done in the kernel can reach
             assert re.search(r"^result = ex\.check_\w+\(", cell.source, re.M)
             # display(), not a trailing expression: nbgrader would try to read an execute_result
             # as a partial-credit number (and warns that it may treat it as an error one day)
             assert "\ndisplay(result)\n" in cell.source
-            assert "assert result.passed" in cell.source.split("### BEGIN HIDDEN TESTS")[1]
+            hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1]
+            assert hidden.startswith("\nassert result.passed, result")
+            if meta["grade_id"] not in KERNEL_ONLY:
+                assert f'\nregrade("{meta["grade_id"]}")' in hidden
             text = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
             assert ": passed" in text, f"{meta['grade_id']}: the master's own solution does not pass"
     assert len(ids) == len(set(ids)), "grade_id must be unique within a notebook"
@@ -95,3 +102,50 @@ def test_the_instructor_guide_lists_every_catalogued_mistake_and_every_exercise(
         assert f"| `{mistake}` |" in guide, f"README.md's catalogue lacks {mistake}"
     for name in NAMES:
         assert name.split("_")[0] in guide
+
+
+def _call_of(cell_source):
+    """check name, positional arguments and keyword arguments of `result = ex.check_...(...)`."""
+    import ast
+
+    line = next(l for l in cell_source.splitlines() if l.startswith("result = ex.check_"))
+    call = ast.parse(line).body[0].value
+    def arg(node):
+        if isinstance(node, ast.Name):
+            return ("name", node.id)
+        if isinstance(node, ast.List):
+            return [arg(e) for e in node.elts]
+        return ast.literal_eval(node)
+    return call.func.attr, [arg(a) for a in call.args], {k.arg: arg(k.value) for k in call.keywords}
+
+
+def test_the_grader_checks_each_graded_cell_as_the_master_does():
+    """grade.GRADED (what summative grading runs, never read from a submission) is each master's
+    graded cell: the same check, the same student functions and literals, the same points."""
+    from backprop_lab.exercises.grade import GRADED, Student, e4_problem
+
+    def expect(a):
+        if isinstance(a, Student):
+            return ("name", a.name)
+        if isinstance(a, list):
+            return [expect(x) for x in a]
+        return a
+
+    seen = set()
+    for path in MASTERS:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if not meta.get("grade") or cell.cell_type != "code" or meta["grade_id"] in KERNEL_ONLY:
+                continue  # a derivation on paper is graded by hand
+            gid = meta["grade_id"]
+            graded = GRADED[gid]
+            seen.add(gid)
+            check, args, kwargs = _call_of(cell.source)
+            assert graded.check == check and graded.points == meta["points"], gid
+            extra = [("name", n) for n in ("net", "x", "y")] if graded.problem else []
+            assert [expect(a) for a in graded.args] + extra == args, gid
+            assert {k: expect(v) for k, v in graded.kwargs.items()} == kwargs, gid
+            if graded.problem:  # E4's network and batch: the same seeds as the notebook's cell
+                assert "seed=4" in "".join(c.source for c in nb.cells) and e4_problem()[0].sizes == [3, 4, 3, 2]
+    assert seen == set(GRADED)

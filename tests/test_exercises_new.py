@@ -375,8 +375,10 @@ def test_buggy_implementation_is_named_by_its_id(check, mistake, fn):
     result = check(fn)
     assert result.status == "mistake" and not result.passed, repr(result)
     assert result.mistake == mistake, repr(result)
-    assert f"`{mistake}`" in result.message and CATALOGUE[mistake].explanation in result.message
-    assert "Revisit: notebooks/" in result.message and "Equation: " in result.message
+    assert result.headline.endswith(f"[{mistake}]") and CATALOGUE[mistake].name in result.headline
+    assert CATALOGUE[mistake].explanation[1:] in result.message
+    assert "Revisit: notebooks/" in result.message
+    assert "Equation: " not in result.message and "Show the solution" in result._repr_html_()
 
 
 @pytest.mark.parametrize("check,fn", CORRECT, ids=[f"{c.__name__}-{f.__name__}" for c, f in CORRECT])

@@ -12,6 +12,11 @@ The result is a :class:`CheckResult` with
 It shows as rich HTML in Jupyter and as plain text everywhere else. A student function that
 raises gets its exception reported as feedback (never a traceback out of the checker), and one
 that still holds nbgrader's stub (``raise NotImplementedError()``) gets "not implemented yet".
+Every call of a student's function runs on deep copies of its arguments, under a time limit
+(``timeout=``, 5 s per check by default), with its output captured (:mod:`.calling`); E4 refuses
+the library's own backward pass (:mod:`.shortcuts`). For grades, ``python -m
+backprop_lab.exercises.grade submission.ipynb`` re-checks a notebook's functions run in a separate
+process (:mod:`.grade`, :mod:`.sandbox`), which nbgrader's hidden tests call too.
 
 >>> import numpy as np
 >>> from backprop_lab import exercises as ex
@@ -21,6 +26,8 @@ that still holds nbgrader's stub (``raise NotImplementedError()``) gets "not imp
 'activation_instead_of_derivative'
 
 The signatures (rows are examples, as everywhere in backprop_lab):
+
+Every ``check_*`` takes ``timeout=`` (seconds for all its test cases) after its arguments.
 
 * ``check_output_delta(fn)``: ``fn(a_L, y, z_L, g) -> delta_L``, for c = 1/2 ||a - y||^2;
   a_L, y, z_L: (m, n_L); g an activation (``g(z)``, ``g.prime(z)``).
@@ -38,7 +45,9 @@ see :data:`QUESTIONS`), :func:`check_by_hand` (the hand computation of E6, see
 :func:`by_hand_problem`) and :func:`check_backward_numerically` (E4).
 
 The package, one idea per module: :mod:`.feedback` (CheckResult), :mod:`.calling` (the one place
-that runs student code), :mod:`.engine` (the one check engine), :mod:`.output_delta`,
+that runs student code), :mod:`.shortcuts` (E4's refusals), :mod:`.sandbox` and
+:mod:`.sandbox_child` (student code in another process), :mod:`.grade` (summative grading),
+:mod:`.engine` (the one check engine), :mod:`.output_delta`,
 :mod:`.hidden_delta`, :mod:`.gradients` and :mod:`.backward` (E1–E4: probes and candidate
 formulas), :mod:`.questions` (E5) and :mod:`.by_hand` (E6). The mistakes are those of
 :mod:`backprop_lab.mistakes`, the sections those of :mod:`backprop_lab.references`. Probes and

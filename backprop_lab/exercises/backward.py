@@ -23,7 +23,8 @@ from . import gradients as e3
 from . import hidden_delta as e2
 from . import output_delta as e1
 from .calling import BadReturn, call, describe_exception, function_name, stub_text
-from .engine import Candidate, Exercise, same
+from .shortcuts import is_refusal, refused
+from .engine import Candidate, Exercise, same, sentence
 from .feedback import CheckResult, matrix_text
 
 __all__ = ["BACKWARD_EQUATION", "EXERCISE", "NetworkProbe", "assemble", "check_backward",
@@ -94,6 +95,12 @@ CANDIDATES = [
               assemble(output=e1.cost_not_derivative)),
     Candidate("missing_transpose", "δ^(l+1) W^(l+1) without the transpose",
               assemble(hidden=e2.without_transpose)),
+    Candidate("missing_transpose", "δ^(l+1) W^(l+1) without the transpose, and g(z) in place of g′(z)",
+              assemble(output=e1.with_g, hidden=e2.without_transpose_with_g),
+              also=("activation_instead_of_derivative",)),
+    Candidate("missing_transpose", "δ^(l+1) W^(l+1) without the transpose, and g(z) in place of g′(z) "
+              "in the hidden layers", assemble(hidden=e2.without_transpose_with_g),
+              also=("activation_instead_of_derivative",)),
     Candidate("sum_instead_of_mean", "sums over the batch without the 1/m",
               assemble(weights=e3.weights_summed, bias=e3.bias_summed)),
     Candidate("transposed_gradient", "δ^(l)ᵀ a^(l−1), the transposed ∂C/∂W",
@@ -173,7 +180,7 @@ def _layers(c, name, L):
     """A per-layer container (PerLayer, dict {l: array}, list of L arrays) as a list of L arrays."""
     if isinstance(c, PerLayer):
         try:
-            return [np.asarray(c[l], dtype=np.float64) for l in range(1, L + 1)]
+            return [np.array(c[l], dtype=np.float64) for l in range(1, L + 1)]
         except (IndexError, TypeError, ValueError) as e:
             raise BadReturn(f"returned a {name} that cannot be read for l = 1..{L}: {e}") from None
     if isinstance(c, dict):
@@ -193,7 +200,7 @@ def _layers(c, name, L):
         raise BadReturn(f"returned {name} as a {type(c).__name__}; return one array per layer "
                         f"l = 1..L, as a list, a dict {{l: array}} or a PerLayer")
     try:
-        return [np.asarray(v, dtype=np.float64) for v in items]
+        return [np.array(v, dtype=np.float64) for v in items]
     except (TypeError, ValueError):
         raise BadReturn(f"returned a {name} whose entries are not arrays of numbers") from None
 
@@ -216,9 +223,14 @@ def read_per_layer(L):
 # --- the check, worded for a per-layer answer ---------------------------------------------------
 
 class BackwardExercise(Exercise):
-    """E4: the engine of :class:`.engine.Exercise`, with a two-part answer (dW, db) per layer."""
+    """E4: the engine of :class:`.engine.Exercise`, with a two-part answer (dW, db) per layer.
+
+    While the student's function runs, the library's own backward passes and gradient checks are
+    refused (:mod:`.shortcuts`).
+    """
 
     parts = ("dW", "db")
+    refuse = staticmethod(refused)
 
     def read(self, probe):
         return read_per_layer(probe.net.L)
@@ -244,8 +256,10 @@ class BackwardExercise(Exercise):
             msg += (f" On {p.label} your function raised {describe_exception(s.error)}, and so does "
                     f"that mistake there.")
         mistakes = list(dict.fromkeys(v.mistake for v in verdict.values() if v is not None))
-        msg += "".join(f"\nThat is the mistake `{m}`: {CATALOGUE[m].explanation}" for m in mistakes)
-        return self.result("mistake", msg, mistake=mistakes[0], details=self.layer_table(student),
+        msg += "".join(f"\nAlso the mistake {CATALOGUE[m].name} [{m}]: {CATALOGUE[m].explanation}"
+                       for m in mistakes[1:])
+        return self.result("mistake", msg, mistake=mistakes[0], hint=sentence(CATALOGUE[mistakes[0]].explanation),
+                           details=self.layer_table(student),
                            revisit=[CATALOGUE[m].section(self.context) for m in mistakes] + [self.home])
 
     def raised(self, fn, probes, student, raised):
@@ -255,11 +269,13 @@ class BackwardExercise(Exercise):
         mistake = None
         if isinstance(err, IndexError) and "does not exist" in str(err):  # PerLayer's index message
             mistake = CATALOGUE["off_by_one_layer"]
-            msg += f"\nThat index is one layer off, the mistake `{mistake.id}`: {mistake.explanation}"
-        if len(raised) < len(probes):
-            msg += f" (It ran on {len(probes) - len(raised)} other network(s).)"
+            msg += " That index is one layer off."
+        others = len(probes) - len(raised)
+        if others:
+            msg += f" (It ran on {others} other {'network' if others == 1 else 'networks'}.)"
         if mistake:
-            return self.result("mistake", msg, mistake=mistake.id, revisit=[mistake.section(), self.home])
+            return self.result("mistake", msg, mistake=mistake.id, hint=sentence(mistake.explanation),
+                               revisit=[mistake.section(), self.home])
         return self.result("error", msg)
 
     def wrong_shape(self, fn, probe, part, position, got, expected):
@@ -303,18 +319,20 @@ EXERCISE = BackwardExercise("check_backward", "dW and db", BACKWARD_EQUATION, "a
                             CANDIDATES)
 
 
-def check_backward(fn):
+def check_backward(fn, timeout=None):
     """Check ``fn(net, fwd, y) -> (dW, db)``, the whole backward pass for c = 1/2 ||a - y||^2.
 
     net: a Network; fwd = bl.forward(net, x) with x: (m, n_0); y: (m, n_L).
     dW, db: per-layer containers indexed l = 1..L (PerLayer, dict {l: array} or a list of the L
     layers), dW[l]: (n_{l-1}, n_l), db[l]: (n_l,), both means over the batch, like ``bl.backward``.
-    Returns a :class:`CheckResult`.
+    While ``fn`` runs, ``bl.backward``, ``bl.numerical_gradients`` and the library's other
+    gradient code are unavailable to it (:mod:`.shortcuts`). timeout: seconds for all the test
+    networks together. Returns a :class:`CheckResult`.
     """
-    return EXERCISE.check(fn)
+    return EXERCISE.check(fn, timeout)
 
 
-def check_backward_numerically(fn, net, x, y, eps=1e-5, tol=1e-7):
+def check_backward_numerically(fn, net, x, y, eps=1e-5, tol=1e-7, timeout=None):
     """Compare the student's ``fn(net, fwd, y) -> (dW, db)`` with central differences of C (MSE).
 
     The oracle is :func:`backprop_lab.numerical_gradients`, which never uses backpropagation's
@@ -323,12 +341,21 @@ def check_backward_numerically(fn, net, x, y, eps=1e-5, tol=1e-7):
     name = "check_backward_numerically"
     home = [section("algorithm")]
     probe = NetworkProbe("", net, np.asarray(x, float), np.asarray(y, float))
-    out = call(fn, probe.args(), read_per_layer(net.L))
+    out = call(fn, probe.args(), read_per_layer(net.L), timeout=timeout, refuse=refused)
+    printed = out.output
     if out.kind == "not_implemented":
         return CheckResult(name, "not_implemented", stub_text(fn, out.error), revisit=home)
+    if out.kind == "timed_out":
+        return CheckResult(name, "timed_out", f"`{function_name(fn)}` did not finish within the time "
+                           f"limit; look for a loop that never ends.", revisit=home, output=printed)
+    if out.kind == "raised" and is_refusal(out.error):
+        return CheckResult(name, "refused", f"`{function_name(fn)}` {describe_exception(out.error)}.",
+                           revisit=home, output=printed)
     if out.kind in ("raised", "bad_return"):
         what = f"raised {describe_exception(out.error)}" if out.kind == "raised" else str(out.error)
-        return CheckResult(name, "error", f"`{function_name(fn)}` {what}.", revisit=home)
+        return CheckResult(name, "error", f"`{function_name(fn)}` {what}.", revisit=home, output=printed,
+                           headline=None if out.kind == "raised" else
+                           "your function returned something that is not an answer")
     num = numerical_gradients(net, x, y, "squared_error", eps)
     lines, ok = [], True
     for l in range(1, net.L + 1):
@@ -345,6 +372,7 @@ def check_backward_numerically(fn, net, x, y, eps=1e-5, tol=1e-7):
     table = "\n".join(lines)
     if ok:
         return CheckResult(name, "passed", "Your gradients agree with central differences of C for "
-                           "every W[l] and b[l].", details=table, revisit=home)
+                           "every W[l] and b[l].", details=table, revisit=home, output=printed)
     return CheckResult(name, "wrong", "Your gradients disagree with central differences of C; run "
-                       "check_backward(your_function) to find out why.", details=table, revisit=home)
+                       "check_backward(your_function) to find out why.", details=table, revisit=home,
+                       output=printed)

@@ -16,7 +16,7 @@ from ..mistakes import CATALOGUE
 from ..network import Network
 from ..references import section
 from .calling import BadReturn, call, describe_exception, function_name, stub_text
-from .engine import largest_difference
+from .engine import largest_difference, sentence
 from .feedback import CheckResult, number_text
 
 __all__ = ["by_hand_problem", "BY_HAND_STAGES", "check_by_hand", "STEP_TEXT", "step_candidates",
@@ -248,7 +248,7 @@ def check_by_hand(stage, fn, earlier=()):
                            f"yet: {', '.join(missing)}.", details=details, steps=results, revisit=home)
     r = results[first]
     return CheckResult(name, r.status, f"the first step that went wrong is {first}: {r.feedback}",
-                       mistake=r.mistake, details=details, steps=results, revisit=r.revisit or home)
+                       mistake=r.mistake, hint=r.hint, details=details, steps=results, revisit=r.revisit or home)
 
 
 def _check_step(step, mine, theirs):
@@ -289,8 +289,8 @@ def _check_step(step, mine, theirs):
                 cand = np.asarray(f(values), dtype=np.float64)
                 if cand.shape == value.shape and close(value, cand):
                     m = CATALOGUE[mistake]
-                    return CheckResult(step, "mistake", f"{step} equals «{desc}».\nThat is the mistake "
-                                       f"`{mistake}`: {m.explanation}", mistake=mistake, equation=eq,
+                    return CheckResult(step, "mistake", f"{step} equals {desc}.", mistake=mistake,
+                                       hint=sentence(m.explanation), equation=eq,
                                        revisit=[m.section()] + home)
     idx, sv, _ = largest_difference(value, expected)
     where = "".join(f"[{int(i)}]" for i in idx)

@@ -16,22 +16,27 @@ has two, ``"dW"`` and ``"db"``, each a list of arrays). :meth:`Exercise.check` d
    (agreeing means the same numbers, or both raising an exception);
 3. otherwise: an error if the function raised, a wrong shape if a shape differs, else wrong.
 
+Every call of the student's function goes through :func:`.calling.call`: on deep copies of the
+arguments, under the check's time limit (``timeout=``, :data:`.calling.DEFAULT_TIMEOUT` seconds for
+all test cases together), with its output captured. The probes and the reference answers are made
+afresh for every check, from seeds, after the student's function has run: nothing of them is kept
+between checks, and the student's function only ever sees copies.
+
 The wording here is for one-array answers; :mod:`.backward` words per-layer answers.
 """
 
 from __future__ import annotations
 
-from functools import cached_property
-
 import numpy as np
 
 from ..mistakes import CATALOGUE
 from ..references import section
-from .calling import (answer_array, call, describe_exception, function_name, not_a_function_text,
-                      stub_text)
+from .calling import (DEFAULT_TIMEOUT, Deadline, OutputSink, answer_array, call, describe_exception,
+                      function_name, not_a_function_text, stub_text)
+from .shortcuts import is_refusal
 from .feedback import CheckResult, matrix_text, number_text
 
-__all__ = ["Candidate", "ArrayProbe", "Exercise", "same", "agree", "largest_difference",
+__all__ = ["sentence", "Candidate", "ArrayProbe", "Exercise", "same", "agree", "largest_difference",
            "first_shape_difference"]
 
 
@@ -72,18 +77,28 @@ def first_shape_difference(s, c):
     return (None, s.shape, c.shape) if s.shape != c.shape else None
 
 
+def sentence(text):
+    """A catalogue explanation as a sentence: a first word in plain letters gets a capital
+    ("the factor g'(z) is missing" -> "The factor ..."), a symbol keeps its case ("g(z) is used")."""
+    first = text.split(" ", 1)[0]
+    return text[:1].upper() + text[1:] if first.isalpha() else text
+
+
 class Candidate:
     """A way of computing the answer: the right one (mistake None) or one catalogued mistake.
 
-    formula: how the feedback names it, e.g. "(a − y) · g(z)"; fn: takes the student's arguments.
+    formula: how the feedback names it, e.g. "(a − y) · g(z)"; fn: takes the student's arguments;
+    also: the ids of further mistakes the same formula makes (named after the first).
     """
 
-    def __init__(self, mistake, formula, fn):
-        if mistake is not None and mistake not in CATALOGUE:
-            raise ValueError(f"unknown mistake id {mistake!r}")
+    def __init__(self, mistake, formula, fn, also=()):
+        for m in (mistake, *also):
+            if m is not None and m not in CATALOGUE:
+                raise ValueError(f"unknown mistake id {m!r}")
         self.mistake = mistake
         self.formula = formula
         self.fn = fn
+        self.also = tuple(also)
 
     def __repr__(self):
         return f"Candidate({self.mistake!r}, {self.formula!r})"
@@ -103,8 +118,8 @@ class ArrayProbe:
         self.square = square
 
     def args(self):
-        """Fresh copies, so that neither the student nor a candidate can change the originals."""
-        return tuple(np.array(a) if isinstance(a, np.ndarray) else a for a in self.values)
+        """The arguments (:func:`.calling.call` gives every call its own deep copies)."""
+        return self.values
 
     @property
     def m(self):
@@ -148,24 +163,30 @@ class Exercise:
         if self.candidates[0].mistake is not None:
             raise ValueError(f"{name}: the first candidate must be the right formula")
         self._shape_reason = shape_reason
-        self._outcomes = {}
+        self.running = None  # the probes and reference outcomes of the check that is running
 
     # --- the engine ---------------------------------------------------------------------------
 
-    @cached_property
+    refuse = None
+    """``refuse(fn)``: a context manager active while the student's ``fn`` runs (E4: :mod:`.shortcuts`)."""
+
+    @property
     def probes(self):
-        return tuple(self._make_probes())
+        """The probes of the check that is running, or a fresh set made from their seeds."""
+        return self.running["probes"] if self.running is not None else tuple(self._make_probes())
 
     def read(self, probe):
         """value -> answer, a dict part -> array(s); raises BadReturn."""
         return lambda value: {"value": answer_array(value)}
 
     def outcomes(self, candidate):
-        """The candidate's outcome on every probe, computed once."""
+        """The candidate's outcome on every probe, computed at most once per check."""
+        run = self.running if self.running is not None else {"probes": self.probes, "outcomes": {}}
         key = self.candidates.index(candidate)
-        if key not in self._outcomes:
-            self._outcomes[key] = tuple(call(candidate.fn, p.args(), self.read(p)) for p in self.probes)
-        return self._outcomes[key]
+        if key not in run["outcomes"]:
+            run["outcomes"][key] = tuple(call(candidate.fn, p.args(), self.read(p), trusted=True)
+                                         for p in run["probes"])
+        return run["outcomes"][key]
 
     def expected(self):
         """The right answer's outcome on every probe (each must be ok)."""
@@ -192,17 +213,54 @@ class Exercise:
                 return None
         return verdict
 
-    def check(self, fn):
-        """Run ``fn`` on every probe and decide: passed, a mistake, wrong shape, error or wrong."""
-        if not callable(fn):
-            return self.result("error", not_a_function_text(self.name, fn))
-        probes = self.probes
+    def run_student(self, fn, probes, timeout):
+        """The student's outcome on each probe, stopping at a stub, a time-out or a refusal;
+        and what the function printed."""
+        deadline = Deadline(DEFAULT_TIMEOUT if timeout is None else timeout)
+        sink = OutputSink()
         student = []
         for p in probes:
-            out = call(fn, p.args(), self.read(p))
-            if out.kind == "not_implemented":
-                return self.result("not_implemented", stub_text(fn, out.error))
+            out = call(fn, p.args(), self.read(p), timeout=max(deadline.remaining(), 1e-3),
+                       refuse=self.refuse, sink=sink)
             student.append(out)
+            if out.kind in ("not_implemented", "timed_out") or (out.kind == "raised"
+                                                                and is_refusal(out.error)):
+                break
+        return student, sink.text(), deadline
+
+    def check(self, fn, timeout=None):
+        """Run ``fn`` on every probe and decide: passed, a mistake, wrong shape, error or wrong.
+
+        timeout: seconds for all the probes together (default :data:`.calling.DEFAULT_TIMEOUT`).
+        """
+        if not callable(fn):
+            return self.result("error", not_a_function_text(self.name, fn),
+                               headline="the check needs your function")
+        if self.running is not None:
+            raise RuntimeError(f"{self.name} is already running (called from inside a check?)")
+        self.running = {"probes": tuple(self._make_probes()), "outcomes": {}}
+        try:
+            result = self.judge(fn, timeout)
+        finally:
+            self.running = None
+        return result
+
+    def judge(self, fn, timeout):
+        probes = self.probes
+        student, printed, deadline = self.run_student(fn, probes, timeout)
+        last = student[-1]
+        if last.kind == "not_implemented":
+            return self.result("not_implemented", stub_text(fn, last.error), output=printed)
+        if last.kind == "timed_out":
+            return self.timed_out(fn, probes[len(student) - 1], len(student) - 1, deadline, printed)
+        if last.kind == "raised" and is_refusal(last.error):
+            return self.result("refused", f"`{function_name(fn)}` {describe_exception(last.error)}.",
+                               output=printed)
+        result = self.decide(fn, probes, student)
+        result.output = printed
+        return result
+
+    def decide(self, fn, probes, student):
         expected = self.expected()
         if all(s.ok and all(same(s.value[q], e.value[q]) for q in self.parts)
                for s, e in zip(student, expected)):
@@ -210,7 +268,8 @@ class Exercise:
         for p, s in zip(probes, student):
             if s.kind == "bad_return":
                 return self.result("error", f"`{function_name(fn)}` {s.error} (when called with "
-                                            f"{p.call_text()}).")
+                                            f"{p.call_text()}).",
+                                   headline="your function returned something that is not an answer")
         verdict = self.explain(student)
         if verdict:
             return self.mistake(fn, probes, student, verdict)
@@ -234,30 +293,47 @@ class Exercise:
         return self.result("passed", f"{self.what} is right on all {len(probes)} test cases ("
                            + "; ".join(p.label for p in probes) + ").")
 
+    def timed_out(self, fn, probe, done, deadline, printed):
+        """The student's function ran past the check's time limit on ``probe``."""
+        msg = (f"`{function_name(fn)}` did not finish within the time limit of {deadline.seconds:g} s "
+               f"when called with {probe.call_text()} ({probe.label})")
+        msg += (f", after running on {done} other test {'case' if done == 1 else 'cases'}." if done
+                else ".")
+        msg += (" Look for a loop that never ends (a `while` whose condition never changes) or a loop "
+                f"over a huge range. If your function is only slow, give it more time: "
+                f"`{self.name}({function_name(fn)}, timeout=60)`.")
+        return self.result("timed_out", msg, output=printed)
+
     def raised(self, fn, probes, student, raised):
         i = raised[0]
         msg = (f"`{function_name(fn)}` raised {describe_exception(student[i].error)} when called with "
                f"{probes[i].call_text()} ({probes[i].label}). Run it on that input yourself to see where.")
         if len(raised) < len(probes):
             ok = [p.label for j, p in enumerate(probes) if j not in raised]
-            msg += f" (It ran without an error on {len(ok)} other test case(s), e.g. {ok[0]}.)"
+            msg += (f" (It ran without an error on {len(ok)} other test "
+                    f"{'case' if len(ok) == 1 else 'cases'}, e.g. {ok[0]}.)")
         return self.result("error", msg)
 
     def mistake(self, fn, probes, student, verdict):
         cand = verdict["value"]
         ran = [(i, p) for i, (p, s) in enumerate(zip(probes, student)) if s.ok]
-        msg = (f"Your {self.what} equals «{cand.formula}» on all {len(ran)} test case(s) where your "
-               f"function returned a value")
+        n = len(ran)
+        msg = (f"Your {self.what} equals {cand.formula} on {'the' if n == 1 else f'all {n}'} test "
+               f"{'case' if n == 1 else 'cases'} where your function returned a value")
         raised = [(p, s) for p, s in zip(probes, student) if s.kind == "raised"]
         if raised:
             p, s = raised[0]
             msg += (f"; where it raised (e.g. {p.label}: {describe_exception(s.error)}), that formula "
                     f"raises too")
         m = CATALOGUE[cand.mistake]
-        msg += f".\nThat is the mistake `{m.id}`: {m.explanation}"
+        msg += "."
+        msg += "".join(f"\nAlso the mistake {CATALOGUE[a].name} [{a}]: {CATALOGUE[a].explanation}"
+                       for a in cand.also)
         i, _ = min(ran, key=lambda ip: ip[1].size)
-        return self.result("mistake", msg, mistake=m.id, details=self.example(fn, i, student[i]),
-                           revisit=[m.section(self.context), self.home])
+        return self.result("mistake", msg, mistake=m.id, hint=sentence(m.explanation),
+                           details=self.example(fn, i, student[i]),
+                           revisit=[m.section(self.context)]
+                           + [CATALOGUE[a].section(self.context) for a in cand.also] + [self.home])
 
     def wrong_shape(self, fn, probe, part, position, got, expected):
         reason = self._shape_reason(probe, got) if self._shape_reason else ""

@@ -16,11 +16,11 @@ from .engine import ArrayProbe, Candidate, Exercise
 __all__ = ["WEIGHT_GRADIENT_EQUATION", "BIAS_GRADIENT_EQUATION", "WEIGHTS", "BIAS",
            "check_weight_gradient", "check_bias_gradient",
            "weights_right", "weights_summed", "weights_transposed", "weights_over_units",
-           "weights_per_example", "bias_right", "bias_summed", "bias_over_units", "bias_per_example"]
+           "weights_per_example", "bias_right", "bias_summed", "bias_over_units", "bias_sum_over_units", "bias_per_example"]
 
 WEIGHT_GRADIENT_EQUATION = ("∂C/∂W_ij^(l) = (1/|D|) Σ_x a_i^(l−1) δ_j^(l); in matrix form "
                             "a^(l−1)ᵀ δ^(l) / m")
-BIAS_GRADIENT_EQUATION = "∂C/∂b_j^(l) = (1/|D|) Σ_x δ_j^(l); in numpy delta.mean(axis=0)"
+BIAS_GRADIENT_EQUATION = "∂C/∂b_j^(l) = (1/|D|) Σ_x δ_j^(l), the mean of δ^(l) over the examples"
 
 
 def per_example(a, d):
@@ -104,12 +104,13 @@ WEIGHTS = Exercise("check_weight_gradient", "∂C/∂W^(l)", WEIGHT_GRADIENT_EQU
                    shape_reason=_weight_shape_reason)
 
 
-def check_weight_gradient(fn):
+def check_weight_gradient(fn, timeout=None):
     """Check ``fn(a_prev, delta) -> dC/dW`` = a_prev.T @ delta / m, the batch mean.
 
-    a_prev: (m, n_{l-1}); delta: (m, n_l) -> (n_{l-1}, n_l). Returns a :class:`CheckResult`.
+    a_prev: (m, n_{l-1}); delta: (m, n_l) -> (n_{l-1}, n_l). timeout: seconds for all test cases
+    together. Returns a :class:`CheckResult`.
     """
-    return WEIGHTS.check(fn)
+    return WEIGHTS.check(fn, timeout)
 
 
 def bias_right(d):
@@ -127,6 +128,11 @@ def bias_over_units(d):
     return d.mean(axis=1)
 
 
+def bias_sum_over_units(d):
+    """wrong_axis: Σ_x δ^(l) / n_l, divided by the number of units instead of m."""
+    return d.sum(axis=0) / d.shape[1]
+
+
 def bias_per_example(d):
     """not_reduced: δ^(l) itself."""
     return d
@@ -139,6 +145,8 @@ BIAS_CANDIDATES = [
     Candidate("wrong_axis", "δ^(l) summed over the units (axis 1): one number per example",
               lambda d: d.sum(axis=1)),
     Candidate("wrong_axis", "δ^(l) averaged over both axes: one number", lambda d: d.mean()),
+    Candidate("wrong_axis", "Σ_x δ^(l) / n_l, the sum over the examples divided by the number of units "
+              "n_l instead of m", bias_sum_over_units),
     Candidate("not_reduced", "δ^(l) itself, one row per example", bias_per_example),
     Candidate("sign_flipped", "−(the mean of δ^(l) over the examples)", lambda d: -d.mean(axis=0)),
 ]
@@ -157,7 +165,7 @@ def make_bias_probes():
 def _bias_shape_reason(probe, got):
     m, n = probe.values[0].shape
     text = (f"(n_l,) = ({n},), the shape of b^(l), because gradient descent updates b ← b − η ∂C/∂b "
-            f"entry by entry. The batch axis (m = {m}) is averaged away: delta.mean(axis=0).")
+            f"entry by entry. The batch axis (m = {m}) is averaged away.")
     if got == (1, n):
         text += " Yours keeps the batch axis with length 1 (keepdims=True?): drop it."
     return text
@@ -167,9 +175,9 @@ BIAS = Exercise("check_bias_gradient", "∂C/∂b^(l)", BIAS_GRADIENT_EQUATION, 
                 make_bias_probes, BIAS_CANDIDATES, context="bias", shape_reason=_bias_shape_reason)
 
 
-def check_bias_gradient(fn):
+def check_bias_gradient(fn, timeout=None):
     """Check ``fn(delta) -> dC/db`` = delta.mean(axis=0). delta: (m, n_l) -> (n_l,).
 
-    Returns a :class:`CheckResult`.
+    timeout: seconds for all test cases together. Returns a :class:`CheckResult`.
     """
-    return BIAS.check(fn)
+    return BIAS.check(fn, timeout)

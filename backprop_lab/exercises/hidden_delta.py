@@ -11,7 +11,7 @@ import numpy as np
 from ..activations import ACTIVATIONS
 from .engine import ArrayProbe, Candidate, Exercise
 
-__all__ = ["HIDDEN_DELTA_EQUATION", "EXERCISE", "check_hidden_delta", "right", "without_transpose",
+__all__ = ["HIDDEN_DELTA_EQUATION", "EXERCISE", "check_hidden_delta", "right", "without_transpose", "without_transpose_with_g",
            "with_g", "without_g_prime", "g_prime_at_a", "sign_flipped", "sigmoid_shortcut",
            "sigmoid_prime"]
 
@@ -29,6 +29,11 @@ def right(d, W, z, g):
 def without_transpose(d, W, z, g):
     """missing_transpose: (δ^(l+1) W^(l+1)) · g′(z)."""
     return (d @ W) * g.prime(z)
+
+
+def without_transpose_with_g(d, W, z, g):
+    """missing_transpose and activation_instead_of_derivative: (δ^(l+1) W^(l+1)) · g(z)."""
+    return (d @ W) * g(z)
 
 
 def with_g(d, W, z, g):
@@ -65,6 +70,8 @@ def sigmoid_prime(d, W, z, g):
 CANDIDATES = [
     Candidate(None, "(δ^(l+1) W^(l+1)ᵀ) · g′(z)", right),
     Candidate("missing_transpose", "(δ^(l+1) W^(l+1)) · g′(z), W without the transpose", without_transpose),
+    Candidate("missing_transpose", "(δ^(l+1) W^(l+1)) · g(z), W without the transpose and g(z) in "
+              "place of g′(z)", without_transpose_with_g, also=("activation_instead_of_derivative",)),
     Candidate("activation_instead_of_derivative", "(δ^(l+1) W^(l+1)ᵀ) · g(z)", with_g),
     Candidate("missing_activation_derivative", "δ^(l+1) W^(l+1)ᵀ, without the factor g′(z)", without_g_prime),
     Candidate("derivative_at_activation", "(δ^(l+1) W^(l+1)ᵀ) · g′(a), with a = g(z)", g_prime_at_a),
@@ -103,10 +110,10 @@ EXERCISE = Exercise("check_hidden_delta", "δ^(l)", HIDDEN_DELTA_EQUATION, "hidd
                     CANDIDATES, context="hidden", shape_reason=_shape_reason)
 
 
-def check_hidden_delta(fn):
+def check_hidden_delta(fn, timeout=None):
     """Check ``fn(delta_next, W_next, z, g) -> delta`` = (delta_next @ W_next.T) * g'(z).
 
     delta_next: (m, n_{l+1}); W_next: (n_l, n_{l+1}); z: (m, n_l); g: an activation -> (m, n_l).
-    Returns a :class:`CheckResult`.
+    timeout: seconds for all test cases together. Returns a :class:`CheckResult`.
     """
-    return EXERCISE.check(fn)
+    return EXERCISE.check(fn, timeout)

@@ -89,11 +89,11 @@ EXERCISE = DerivedExercise("check_input_gradient", "∂c/∂x", INPUT_GRADIENT_E
                            make_probes, CANDIDATES, shape_reason=_shape_reason)
 
 
-def check_input_gradient(fn):
+def check_input_gradient(fn, timeout=None):
     """Check ``fn(net, fwd, y) -> dc/dx``, the gradient of each example's cost c = 1/2 ||a - y||^2
     with respect to its input x.
 
     net: a Network; fwd = bl.forward(net, x) with x: (m, n_0); y: (m, n_L) -> (m, n_0).
     Returns a :class:`CheckResult`.
     """
-    return EXERCISE.check(fn)
+    return EXERCISE.check(fn, timeout)

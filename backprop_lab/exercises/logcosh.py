@@ -70,11 +70,11 @@ EXERCISE = DerivedExercise("check_logcosh_output_delta", "δ^(L)", LOGCOSH_DELTA
                            make_probes, CANDIDATES, context="output", shape_reason=_shape_reason)
 
 
-def check_logcosh_output_delta(fn):
+def check_logcosh_output_delta(fn, timeout=None):
     """Check ``fn(a_L, y, z_L, g) -> delta_L`` = tanh(a - y) * g'(z), the output delta for the cost
     c = sum_j log cosh(a_j - y_j).
 
     a_L, y, z_L: (m, n_L), with a_L = g(z_L); g: an activation object -> (m, n_L).
     Returns a :class:`CheckResult`.
     """
-    return EXERCISE.check(fn)
+    return EXERCISE.check(fn, timeout)

@@ -104,10 +104,10 @@ EXERCISE = Exercise("check_output_delta", "δ^(L)", OUTPUT_DELTA_EQUATION, "outp
                     CANDIDATES, context="output", shape_reason=_shape_reason)
 
 
-def check_output_delta(fn):
+def check_output_delta(fn, timeout=None):
     """Check ``fn(a_L, y, z_L, g) -> delta_L`` = (a - y) * g'(z), the output delta for MSE.
 
     a_L, y, z_L: (m, n_L), with a_L = g(z_L); g: an activation object -> (m, n_L).
-    Returns a :class:`CheckResult`.
+    timeout: seconds for all test cases together. Returns a :class:`CheckResult`.
     """
-    return EXERCISE.check(fn)
+    return EXERCISE.check(fn, timeout)

@@ -331,7 +331,8 @@ def check_answer(qid, fn):
     lines = [_not_right(q, letter) for letter in wrong]
     missed = sorted(key - chosen)
     if q.multiple and missed:
-        lines.append(f"{len(missed)} more statement(s) are true: read each option again.")
+        lines.append(f"{len(missed)} more {'statement is' if len(missed) == 1 else 'statements are'} true: "
+                     f"read each option again.")
     mistake = next((q.options[letter].mistake for letter in wrong if q.options[letter].mistake), None)
     return CheckResult(name, "mistake" if mistake else "wrong", "\n".join(lines), mistake=mistake,
                        revisit=home)

@@ -75,12 +75,12 @@ EXERCISE = DerivedExercise("check_swish_prime", "g′(z)", SWISH_PRIME_EQUATION,
                            CANDIDATES, shape_reason=_shape_reason)
 
 
-def check_swish_prime(fn):
+def check_swish_prime(fn, timeout=None):
     """Check ``fn(z) -> g'(z)`` for swish, g(z) = z sigma(z): sigma(z) + z sigma(z)(1 - sigma(z)).
 
     z: any shape -> the same shape, elementwise. Returns a :class:`CheckResult`.
     """
-    return EXERCISE.check(fn)
+    return EXERCISE.check(fn, timeout)
 
 
 # --- the activation, registered, in a network --------------------------------------------------

@@ -88,11 +88,11 @@ EXERCISE = DerivedExercise("check_tied_gradient", "∂C/∂W", TIED_GRADIENT_EQU
                            CANDIDATES, shape_reason=_shape_reason)
 
 
-def check_tied_gradient(fn):
+def check_tied_gradient(fn, timeout=None):
     """Check ``fn(net, fwd, y) -> dC/dW`` for an autoencoder with tied weights, W^(1) = W and
     W^(2) = W^T (``net.W[2]`` equals ``net.W[1].T``), and the squared-error cost.
 
     net: a Network with L = 2; fwd = bl.forward(net, x), x: (m, n_0); y: (m, n_0) -> (n_0, n_1).
     Returns a :class:`CheckResult`.
     """
-    return EXERCISE.check(fn)
+    return EXERCISE.check(fn, timeout)

@@ -196,11 +196,11 @@ EXERCISE = L2Exercise("check_l2_gradient", "dW", L2_GRADIENT_EQUATION, "weight_g
                       CANDIDATES)
 
 
-def check_l2_gradient(fn):
+def check_l2_gradient(fn, timeout=None):
     """Check ``fn(net, fwd, y, lam) -> dW``, the gradients of C + (lam/2) sum_l ||W^(l)||_F^2 with
     C the squared-error cost (a batch mean): dW[l] = dC/dW^(l) + lam W^(l), (n_{l-1}, n_l), l = 1..L.
 
     dW: a list or tuple of the L arrays, a dict {l: array} or a PerLayer.
     Returns a :class:`CheckResult`.
     """
-    return EXERCISE.check(fn)
+    return EXERCISE.check(fn, timeout)
