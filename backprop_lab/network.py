@@ -96,9 +96,10 @@ class Network:
                                  f"{w.shape[1]} neurons, so b[{l}] must have shape ({w.shape[1]},)")
         dtype = np.result_type(*W, *b, np.float32)
         sizes = [W[0].shape[0]] + [w.shape[1] for w in W]
-        check_W = _parameter_check("W", [w.shape for w in W], dtype)
-        check_b = _parameter_check("b", [v.shape for v in b], dtype)
-        check_g = _activation_check(sizes)
+        self._writes = writes = [0]  # how many checked writes the network has taken: its version
+        check_W = _parameter_check("W", [w.shape for w in W], dtype, writes)
+        check_b = _parameter_check("b", [v.shape for v in b], dtype, writes)
+        check_g = _activation_check(sizes, writes)
         layers = range(1, L + 1)
         self._W = PerLayer("W", [check_W(l, w) for l, w in zip(layers, W)], check=check_W)
         self._b = PerLayer("b", [check_b(l, v) for l, v in zip(layers, b)], check=check_b)
@@ -221,9 +222,10 @@ def _refuse_replacing(name):
                     f"net.{name}[l] = ..., or build a new Network")
 
 
-def _parameter_check(name, shapes, dtype):
+def _parameter_check(name, shapes, dtype, writes):
     """The check of a write ``net.W[l] = value`` (name "W") or ``net.b[l] = value`` ("b"): real
-    numbers of the layer's shape, returned as a finite copy in the network's dtype."""
+    numbers of the layer's shape, returned as a finite copy in the network's dtype. Counts the
+    write in ``writes[0]``."""
     def check(l, value):
         label = f"{name}[{l}]"
         arr = as_numeric(value, label)
@@ -233,32 +235,60 @@ def _parameter_check(name, shapes, dtype):
             raise ValueError(f"{label} must have shape {symbols} = {shape}, but the new value has shape "
                              f"{arr.shape}; the layer sizes are fixed once a network is built (build a "
                              f"new Network to change them)")
-        return as_dtype(arr, dtype, label)
+        arr = as_dtype(arr, dtype, label)
+        writes[0] += 1
+        return arr
     return check
 
 
-def _activation_check(sizes):
-    """The check of a write ``net.g[l] = value``: a name or an Activation that fits n_l units."""
+def _activation_check(sizes, writes):
+    """The check of a write ``net.g[l] = value``: a name or an Activation that fits n_l units.
+    Counts the write in ``writes[0]``."""
     def check(l, value):
         try:
             g = get_activation(value)
         except (TypeError, ValueError) as e:
             raise type(e)(f"g[{l}] = {value!r:.60}: {e}") from None
         g.check_units(sizes[l], l)
+        writes[0] += 1
         return g
     return check
 
 
 def _stamp(net):
-    """What a forward pass saw of net: the bytes of every W[l] and b[l], and every g[l]."""
-    return tuple(W.tobytes() for W in net.W), tuple(b.tobytes() for b in net.b), tuple(net.g)
+    """What a forward pass relies on: the network's version (its count of checked writes) and a
+    checksum of each W[2..L], which backward reads again (an in-place change does not count as a
+    write). The parameter objects come last, only to name what changed."""
+    return net._writes[0], [_checksum(W) for W in list(net.W)[1:]], (*net.W, *net.b, *net.g)
+
+
+_CHECKSUM_WEIGHTS = {}  # (size, dtype) -> the fixed random weights r of _checksum
+
+
+def _checksum(W):
+    """sum_i W_i r_i with fixed random r in [0.5, 1.5]: changes when any entry of W changes (a
+    change too small to alter it is below rounding). One BLAS call, no copy."""
+    key = (W.size, W.dtype)
+    r = _CHECKSUM_WEIGHTS.get(key)
+    if r is None:
+        r = _CHECKSUM_WEIGHTS[key] = np.random.default_rng(W.size).uniform(0.5, 1.5, W.size).astype(W.dtype)
+    return np.vdot(W, r)
+
+
+def _unchanged(net, stamp):
+    """True if net is as it was when ``stamp`` was taken (see _stamp)."""
+    return stamp[0] == net._writes[0] and stamp[1] == [_checksum(W) for W in list(net.W)[1:]]
 
 
 def _what_changed(net, stamp):
-    """The names of the parameters of net that differ from ``stamp``."""
-    now = _stamp(net)
-    return [f"{name}[{l}]" for name, old, new in zip("Wbg", stamp, now)
-            for l, (u, v) in enumerate(zip(old, new), start=1) if u is not v and u != v]
+    """The names of the parameters of net that were replaced or changed in place since ``stamp``."""
+    names = [f"{p}[{l}]" for p in "Wbg" for l in net.W.layers]
+    now = (*net.W, *net.b, *net.g)
+    replaced = [name for name, old, new in zip(names, stamp[2], now) if old is not new]
+    in_place = [f"W[{l}]" for l, old, new in zip(range(2, net.L + 1), stamp[1], _stamp(net)[1])
+                if old != new and f"W[{l}]" not in replaced]
+    return (", ".join(replaced) + " replaced" if replaced else "") + \
+        ("; " if replaced and in_place else "") + (", ".join(in_place) + " changed in place" if in_place else "")
 
 
 class Forward:
@@ -451,10 +481,9 @@ def _check_forward(net, fwd):
     if fwd.net is not None and fwd.net is not net:
         raise ValueError("fwd was computed by another network (of the same sizes); compute it with "
                          "bl.forward(net, x) for this net")
-    if fwd._stamp is not None and fwd._stamp != _stamp(net):
-        changed = ", ".join(_what_changed(net, fwd._stamp))
-        raise ValueError(f"net has changed since fwd was computed: {changed} differ(s) from what the forward "
-                         f"pass used, so backward would mix old and new values; run bl.forward(net, x) again")
+    if fwd._stamp is not None and not _unchanged(net, fwd._stamp):
+        raise ValueError(f"net has changed since fwd was computed ({_what_changed(net, fwd._stamp)}), so "
+                         f"backward would mix old and new values; run bl.forward(net, x) again")
 
 
 def backward(net, fwd, y, loss="mse"):
@@ -543,11 +572,10 @@ def _check_backward_for(net, bwd, loss):
     if bwd.net is not None and bwd.net is not net:
         raise ValueError("bwd holds the gradients of another network (of the same sizes); compute them "
                          "with bl.backward(net, bl.forward(net, x), y) for this net")
-    if bwd._stamp is not None and bwd._stamp != _stamp(net):
-        changed = ", ".join(_what_changed(net, bwd._stamp))
-        raise ValueError(f"net has changed since the forward pass that bwd comes from: {changed} differ(s), so "
-                         f"its gradients are stale (was this bwd applied already?); compute forward and "
-                         f"backward again for each step")
+    if bwd._stamp is not None and not _unchanged(net, bwd._stamp):
+        raise ValueError(f"net has changed since the forward pass that bwd comes from "
+                         f"({_what_changed(net, bwd._stamp)}), so its gradients are stale (was this bwd "
+                         f"applied already?); compute forward and backward again for each step")
     if loss is not None and get_loss(loss) is not bwd.loss:
         raise ValueError(f"bwd holds the gradients of the loss {bwd.loss.name!r}, not of {get_loss(loss).name!r}")
 
