@@ -160,7 +160,11 @@ def as_input(net, x):
 def as_dtype(arr, dtype, name):
     """A copy of the real array arr as ``dtype``, checked to be finite after the conversion: a
     value beyond the dtype's range (1e39 in float32) becomes inf there, and is named."""
-    out = np.array(arr, dtype=dtype)
+    if arr.dtype == dtype:
+        out = arr.copy()
+    else:
+        with np.errstate(over="ignore"):  # a value too large for dtype is reported below
+            out = np.array(arr, dtype=dtype)
     if not is_finite(out):
         if out.dtype != arr.dtype and arr.dtype.kind == "f" and is_finite(arr):
             big = np.argwhere(~np.isfinite(out))[0]

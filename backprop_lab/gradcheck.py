@@ -194,6 +194,8 @@ def _check_size(net, x2, max_params, oracle):
 
 
 def _duration(seconds):
+    if seconds < 1:
+        return "a second"
     if seconds < 120:
         return f"{seconds:.0f} s"
     if seconds < 7200:

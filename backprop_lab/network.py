@@ -256,28 +256,16 @@ def _activation_check(sizes, writes):
 
 
 def _stamp(net):
-    """What a forward pass relies on: the network's version (its count of checked writes) and a
-    checksum of each W[2..L], which backward reads again (an in-place change does not count as a
-    write). The parameter objects come last, only to name what changed."""
-    return net._writes[0], [_checksum(W) for W in list(net.W)[1:]], (*net.W, *net.b, *net.g)
-
-
-_CHECKSUM_WEIGHTS = {}  # (size, dtype) -> the fixed random weights r of _checksum
-
-
-def _checksum(W):
-    """sum_i W_i r_i with fixed random r in [0.5, 1.5]: changes when any entry of W changes (a
-    change too small to alter it is below rounding). One BLAS call, no copy."""
-    key = (W.size, W.dtype)
-    r = _CHECKSUM_WEIGHTS.get(key)
-    if r is None:
-        r = _CHECKSUM_WEIGHTS[key] = np.random.default_rng(W.size).uniform(0.5, 1.5, W.size).astype(W.dtype)
-    return np.vdot(W, r)
+    """What a forward pass relies on: the network's version (its count of checked writes) and the
+    bytes of each W[2..L], which backward reads again (an in-place change is not a write). The
+    parameter objects come last, only to name what changed. (Bytes: for the sizes here, copying
+    and comparing them is cheaper than any checksum, and exact.)"""
+    return net._writes[0], [W.tobytes() for W in list(net.W)[1:]], (*net.W, *net.b, *net.g)
 
 
 def _unchanged(net, stamp):
     """True if net is as it was when ``stamp`` was taken (see _stamp)."""
-    return stamp[0] == net._writes[0] and stamp[1] == [_checksum(W) for W in list(net.W)[1:]]
+    return stamp[0] == net._writes[0] and stamp[1] == [W.tobytes() for W in list(net.W)[1:]]
 
 
 def _what_changed(net, stamp):
@@ -395,7 +383,10 @@ def _forward(net, x2):
 
 
 def _check_forward_finite(net, a, z):
-    """NonFiniteError naming the first z[l] or a[l] that is not finite (2-D a[0..L], z[1..L])."""
+    """NonFiniteError naming the first z[l] or a[l] that is not finite (2-D a[0..L], z[1..L]).
+
+    A NaN or inf in a hidden a[l] reaches z[l+1], so z[1..L] and a[L] cover every a and z.
+    """
     if all(map(is_finite, z)) and is_finite(a[net.L]):
         return
     for l in net.W.layers:
@@ -422,7 +413,8 @@ def forward(net, x):
     """
     check_network(net)
     x2, single = as_input(net, x)
-    a, z = _forward(net, x2)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported by the check below
+        a, z = _forward(net, x2)
     _check_forward_finite(net, a, z)
     if single:
         a, z = [v[0] for v in a], [v[0] for v in z]
@@ -474,8 +466,8 @@ def _check_gradients_finite(delta, dW, db):
 def _check_forward(net, fwd):
     if not isinstance(fwd, Forward):
         raise TypeError(f"fwd must be the result of bl.forward(net, x), not {type(fwd).__name__}")
-    sizes = [a.shape[-1] for a in fwd.a]
-    if sizes != net.sizes:
+    sizes = [a.shape[-1] for a in fwd.a] if fwd.net is not net else None
+    if sizes is not None and sizes != net.sizes:
         raise ValueError(f"fwd was computed by a network with sizes {sizes}, but net has sizes "
                          f"{net.sizes}; compute it with bl.forward(net, x) for this net")
     if fwd.net is not None and fwd.net is not net:
@@ -511,7 +503,8 @@ def backward(net, fwd, y, loss="mse"):
         a = PerLayer("a", (v[None, :] for v in a), first=0)
         z = PerLayer("z", (v[None, :] for v in z))
         y2 = y[None, :]
-    delta, dW, db = _backward(net, a, z, y2, loss)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported by the check below
+        delta, dW, db = _backward(net, a, z, y2, loss)
     _check_gradients_finite(delta, dW, db)
     if fwd.single:
         delta = [d[0] for d in delta]
@@ -543,9 +536,12 @@ def cost(net, x, y, loss="mse", per_example=False):
     loss = get_loss(loss)
     loss.check_output(net.g[net.L])
     x2, y2, single = as_batch(net, x, y, loss)
-    c = _costs(net, x2, y2, loss)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
+        c = _costs(net, x2, y2, loss)
     if not is_finite(c):
-        _check_forward_finite(net, *_forward(net, x2))  # names the layer, if one overflowed
+        with np.errstate(over="ignore", invalid="ignore"):
+            a, z = _forward(net, x2)
+        _check_forward_finite(net, a, z)  # names the layer, if one overflowed
         raise NonFiniteError(describe_non_finite(c, "the cost c(x) per example") + _TOO_LARGE)
     if per_example:
         return c[0] if single else c
@@ -584,7 +580,9 @@ def _descend(net, dW, db, lr):
     """W^(l) <- W^(l) - lr dW^(l), b^(l) <- b^(l) - lr db^(l) for every l, as new arrays in the
     network's dtype; nothing changes if any new parameter would not be finite."""
     try:
-        net.set_parameters([W - lr * d for W, d in zip(net.W, dW)], [b - lr * d for b, d in zip(net.b, db)])
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused by set_parameters
+            new_W, new_b = [W - lr * d for W, d in zip(net.W, dW)], [b - lr * d for b, d in zip(net.b, db)]
+        net.set_parameters(new_W, new_b)
     except NonFiniteError as e:
         raise NonFiniteError(f"the step W <- W - lr dW with lr = {lr:g} overflows: {e}; use a smaller lr") from None
 

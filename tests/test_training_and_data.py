@@ -125,7 +125,7 @@ def test_one_hot():
     np.testing.assert_array_equal(bl.datasets.one_hot(np.array([2, 0]), 3), [[0, 0, 1], [1, 0, 0]])
     with pytest.raises(ValueError, match="does not fit in k = 2"):
         bl.datasets.one_hot(np.array([2]), 2)
-    with pytest.raises(ValueError, match="noise must be a number >= 0"):
+    with pytest.raises(ValueError, match="noise must be >= 0, got -1"):
         bl.datasets.moons(noise=-1)
 
 
