@@ -20,8 +20,10 @@ from __future__ import annotations
 import numpy as np
 
 import math
+from math import isfinite
 
 import numpy as np
+from numpy import vdot
 
 from ._checks import (NonFiniteError, as_batch, as_dtype, as_input, as_numeric, as_target, check_count,
                       check_finite, check_positive_number, describe_non_finite, float_dtype, is_finite, rng_from)
@@ -387,7 +389,9 @@ def _check_forward_finite(net, a, z):
 
     A NaN or inf in a hidden a[l] reaches z[l+1], so z[1..L] and a[L] cover every a and z.
     """
-    if all(map(is_finite, z)) and is_finite(a[net.L]):
+    aL = a[net.L]
+    # the sum of squares is NaN or inf if an entry is (see is_finite, which the slow path below uses)
+    if all(isfinite(vdot(v, v)) for v in z) and isfinite(vdot(aL, aL)):
         return
     for l in net.W.layers:
         for name, p in (("W", net.W[l]), ("b", net.b[l])):
@@ -454,7 +458,7 @@ def _check_gradients_finite(delta, dW, db):
 
     A NaN or inf in delta[l] reaches a whole column of dW[l], so checking dW and db covers delta.
     """
-    if all(map(is_finite, dW)) and all(map(is_finite, db)):
+    if all(isfinite(vdot(v, v)) for v in dW) and all(isfinite(vdot(v, v)) for v in db):
         return
     for l in range(len(dW), 0, -1):
         for name, v in (("delta", delta[l - 1]), ("dW", dW[l - 1]), ("db", db[l - 1])):
