@@ -81,7 +81,10 @@ def check_number(value, name, minimum=None, strictly=False):
     (> minimum if ``strictly``) when a minimum is given (ValueError otherwise)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, not {type(value).__name__} ({value!r:.60})")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an int beyond the float range
+        value = math.copysign(math.inf, value)
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {value}")
     if minimum is not None and (value <= minimum if strictly else value < minimum):
@@ -92,9 +95,19 @@ def check_number(value, name, minimum=None, strictly=False):
 def check_positive_number(value, name):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a positive number, not {type(value).__name__}")
-    if not np.isfinite(value) or value <= 0:
+    try:
+        value = float(value)
+    except OverflowError:  # an int beyond the float range
+        value = math.copysign(math.inf, value)
+    if not math.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a positive number, got {value}")
-    return float(value)
+    return value
+
+
+def is_sequence(value):
+    """True for a list, tuple or 1-D-or-more array (not a string, a number or a 0-d array)."""
+    return (not isinstance(value, (str, bytes)) and hasattr(value, "__len__")
+            and not (isinstance(value, np.ndarray) and value.ndim == 0))
 
 
 def check_count(value, name, minimum=1):

@@ -65,6 +65,11 @@ def _point(x, eps):
     return x, eps
 
 
+def _check_callable(f):
+    if not callable(f):
+        raise TypeError(f"f must be a function of x, not {type(f).__name__}")
+
+
 def _value(f, x, what):
     """f(x) as a finite float: f must return one real number."""
     value = f(x)
@@ -86,6 +91,7 @@ def numerical_gradient(f, x, eps=1e-6):
     x : real numbers, finite. eps : the step, a finite number > 0.
     x is not modified (a float64 copy is perturbed).
     """
+    _check_callable(f)
     x, eps = _point(x, eps)
     _value(f, x, "f(x)")
     grad = np.zeros_like(x)
@@ -114,6 +120,7 @@ def numerical_jacobian(f, x, eps=1e-6):
     f : callable taking an array shaped like x and returning an array of real numbers.
     Returns an array of shape f(x).shape + x.shape.
     """
+    _check_callable(f)
     x, eps = _point(x, eps)
     out_shape = _array_value(f, x, None, "f(x)").shape
     jac = np.zeros(out_shape + x.shape)

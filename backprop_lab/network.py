@@ -26,7 +26,8 @@ import numpy as np
 from numpy import vdot
 
 from ._checks import (NonFiniteError, as_batch, as_dtype, as_input, as_numeric, as_target, check_count,
-                      check_finite, check_positive_number, describe_non_finite, float_dtype, is_finite, rng_from)
+                      check_finite, check_positive_number, describe_non_finite, float_dtype, is_finite, is_sequence,
+                      rng_from)
 from .activations import get_activation
 from .layers import PerLayer
 from .losses import get_loss
@@ -68,7 +69,7 @@ class Network:
         L = len(weights)
         if L == 0:
             raise ValueError("a network needs at least one layer, but weights is empty")
-        if isinstance(activations, str) or not hasattr(activations, "__len__"):
+        if not is_sequence(activations):
             activations = [activations] * L
         activations = list(activations)
         if len(biases) != L:
@@ -129,13 +130,13 @@ class Network:
             a positive number s: normal with standard deviation s, biases 0.
         dtype : float64 (default) or float32.
         """
-        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+        if not is_sequence(sizes):
             raise TypeError(f"sizes must be a list [n_0, n_1, ..., n_L], not {type(sizes).__name__}")
         sizes = [check_count(n, f"sizes[{i}] (n_{i})") for i, n in enumerate(sizes)]
         if len(sizes) < 2:
             raise ValueError(f"sizes must list at least n_0 and n_1, got {sizes}")
         L = len(sizes) - 1
-        if not isinstance(activations, str) and hasattr(activations, "__len__"):
+        if is_sequence(activations):
             if len(activations) != L:
                 raise ValueError(
                     f"sizes {sizes} describe L = {L} layer(s) (n_0 is the input), so they need "
@@ -214,7 +215,7 @@ class Network:
 
 
 def _as_list(value, name, what):
-    if isinstance(value, np.ndarray) or isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+    if isinstance(value, np.ndarray) or not is_sequence(value):
         raise TypeError(f"{name} must be {what}, not {type(value).__name__}")
     return list(value)
 
@@ -384,6 +385,17 @@ def _forward(net, x2):
     return PerLayer("a", a, first=0), PerLayer("z", z)
 
 
+def _quietly(f, *args):
+    """f(*args), but if numpy's overflow warning has been made an error (a warnings filter, as in the
+    test suite), run it again without the warning: the finite checks after each pass report the
+    overflow in our words. (np.errstate around every pass would cost ~2 us a call.)"""
+    try:
+        return f(*args)
+    except RuntimeWarning:
+        with np.errstate(all="ignore"):
+            return f(*args)
+
+
 def _check_forward_finite(net, a, z):
     """NonFiniteError naming the first z[l] or a[l] that is not finite (2-D a[0..L], z[1..L]).
 
@@ -417,8 +429,7 @@ def forward(net, x):
     """
     check_network(net)
     x2, single = as_input(net, x)
-    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported by the check below
-        a, z = _forward(net, x2)
+    a, z = _quietly(_forward, net, x2)
     _check_forward_finite(net, a, z)
     if single:
         a, z = [v[0] for v in a], [v[0] for v in z]
@@ -507,8 +518,7 @@ def backward(net, fwd, y, loss="mse"):
         a = PerLayer("a", (v[None, :] for v in a), first=0)
         z = PerLayer("z", (v[None, :] for v in z))
         y2 = y[None, :]
-    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported by the check below
-        delta, dW, db = _backward(net, a, z, y2, loss)
+    delta, dW, db = _quietly(_backward, net, a, z, y2, loss)
     _check_gradients_finite(delta, dW, db)
     if fwd.single:
         delta = [d[0] for d in delta]
@@ -539,13 +549,12 @@ def cost(net, x, y, loss="mse", per_example=False):
     check_network(net)
     loss = get_loss(loss)
     loss.check_output(net.g[net.L])
+    if not isinstance(per_example, (bool, np.bool_)):
+        raise TypeError(f"per_example must be True or False, not {type(per_example).__name__}")
     x2, y2, single = as_batch(net, x, y, loss)
-    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
-        c = _costs(net, x2, y2, loss)
+    c = _quietly(_costs, net, x2, y2, loss)
     if not is_finite(c):
-        with np.errstate(over="ignore", invalid="ignore"):
-            a, z = _forward(net, x2)
-        _check_forward_finite(net, a, z)  # names the layer, if one overflowed
+        _check_forward_finite(net, *_quietly(_forward, net, x2))  # names the layer, if one overflowed
         raise NonFiniteError(describe_non_finite(c, "the cost c(x) per example") + _TOO_LARGE)
     if per_example:
         return c[0] if single else c

@@ -133,7 +133,12 @@ def test_nothing_is_overwritten(case):
 def test_gradient_check_on_random_networks(case):
     net, x, y, loss = case
     report = bl.gradient_check(net, x, y, loss=loss)
-    assert report.passed, report.table()
+    # a quantity whose every entry sits on a relu kink cannot be checked: the report says so and does
+    # not pass (issue 14); every quantity that could be checked must pass
+    unchecked = [r for r in report.rows if r["judged"] == "not checked"]
+    assert all(r["checked"] == 0 and r["left_out"] > 0 for r in unchecked)
+    assert all(r["passed"] for r in report.rows if r not in unchecked), report.table()
+    assert report.passed == (not unchecked)
 
 
 @settings(max_examples=30)
