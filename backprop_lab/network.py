@@ -21,6 +21,7 @@ import numpy as np
 
 import math
 from math import isfinite
+from operator import attrgetter
 
 import numpy as np
 from numpy import vdot
@@ -109,11 +110,11 @@ class Network:
         self._g = PerLayer("g", [check_g(l, a) for l, a in zip(layers, activations)], check=check_g)
 
     # W, b and g are fixed containers: a layer is replaced with net.W[l] = ..., which is checked
-    W = property(lambda self: self._W, lambda self, v: _refuse_replacing("W"),
+    W = property(attrgetter("_W"), lambda self, v: _refuse_replacing("W"),
                  doc="W[l] = W^(l), shape (n_{l-1}, n_l), for l = 1..L (writes are checked).")
-    b = property(lambda self: self._b, lambda self, v: _refuse_replacing("b"),
+    b = property(attrgetter("_b"), lambda self, v: _refuse_replacing("b"),
                  doc="b[l] = b^(l), shape (n_l,), for l = 1..L (writes are checked).")
-    g = property(lambda self: self._g, lambda self, v: _refuse_replacing("g"),
+    g = property(attrgetter("_g"), lambda self, v: _refuse_replacing("g"),
                  doc="g[l] = g_l, the activation of layer l, for l = 1..L (writes are checked).")
 
     @classmethod
