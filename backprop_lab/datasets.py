@@ -15,7 +15,10 @@ __all__ = ["xor", "moons", "spirals", "one_hot"]
 
 
 def _noise(value):
-    return check_number(value, "noise", minimum=0)
+    noise = check_number(value, "noise", minimum=0)
+    if noise > 1e150:  # the points are noise * N(0, 1): beyond this their squares, or they, overflow
+        raise ValueError(f"noise = {noise:g} is too large: the points would overflow; use noise <= 1e150")
+    return noise
 
 
 def _size(m, n):
