@@ -10,6 +10,7 @@ z overflows. Never another exception type, never a silent NaN or inf.
 
 import math
 import os
+import warnings
 
 import numpy as np
 import pytest
@@ -19,7 +20,6 @@ from hypothesis.extra import numpy as hnp
 
 import backprop_lab as bl
 
-pytestmark = pytest.mark.filterwarnings("ignore:the matrix subclass:PendingDeprecationWarning")
 PACKAGE = os.path.dirname(bl.__file__)
 RESULTS = ("z[", "a[", "delta[", "dW[", "db[", "cost", "c(x)", "the step")
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
@@ -54,11 +54,15 @@ def masked(arr):
     return np.ma.masked_array(arr, mask=m)
 
 
+with warnings.catch_warnings():  # np.matrix is deprecated, but users still pass it
+    warnings.simplefilter("ignore", PendingDeprecationWarning)
+    MATRIX = np.matrix([[1.0, 2.0]])
+
 BAD = st.one_of(
     st.none(), st.booleans(), NUMBERS, st.text(max_size=4), st.binary(max_size=3),
     st.just([]), st.just([[1.0], [1.0, 2.0]]), st.just({"a": 1}), st.just(lambda v: v), st.just(object()),
     st.just(np.array([1 + 2j, 0])), st.just(np.array(["a", "b"])), st.just(np.array([None, 1.0], dtype=object)),
-    st.just(np.matrix([[1.0, 2.0]])), ARRAYS, odd_arrays(), odd_arrays().map(masked),
+    st.just(MATRIX), ARRAYS, odd_arrays(), odd_arrays().map(masked),
     st.lists(st.one_of(NUMBERS, st.none(), st.text(max_size=2)), max_size=4),
 )
 
