@@ -17,9 +17,10 @@ from . import datasets, plotting
 from .activations import ACTIVATIONS, Activation, get_activation
 from .gradcheck import (GradientCheckReport, gradient_check, numerical_gradient, numerical_gradients,
                         numerical_jacobian, relative_error)
-from .layers import PerLayer
+from ._checks import NonFiniteError
+from .layers import LayerIndexError, PerLayer
 from .losses import LOSSES, Loss, get_loss
-from .network import Backward, Forward, Network, backward, cost, forward, sgd_step, train
+from .network import Backward, Forward, Network, TrainingDiverged, backward, cost, forward, sgd_step, train
 
 __version__ = "0.1.0"
 
@@ -27,6 +28,7 @@ __all__ = [
     "ACTIVATIONS", "Activation", "get_activation",
     "LOSSES", "Loss", "get_loss",
     "Network", "Forward", "Backward", "PerLayer",
+    "NonFiniteError", "TrainingDiverged", "LayerIndexError",
     "forward", "backward", "cost", "sgd_step", "train",
     "gradient_check", "GradientCheckReport", "numerical_gradient", "numerical_jacobian",
     "numerical_gradients", "relative_error",

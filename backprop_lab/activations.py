@@ -143,16 +143,29 @@ class Activation:
         """
         return np.asarray(v) * self.prime(z, a)
 
-    def _backprop(self, z, a, v):
-        """Internal: J^T v where v is a fresh temporary that may be overwritten.
+    def same_as(self, other):
+        """True if ``other`` is this activation: the same object, or one that computes the same
+        values (a copy, a new ``Softmax()``, or your own ``Activation("sigmoid", ...)``), judged on a
+        fixed grid of z in [-6, 6]. Losses use it to recognise their fused output activation."""
+        if other is self:
+            return True
+        if not isinstance(other, Activation) or other.elementwise != self.elementwise:
+            return False
+        try:
+            with np.errstate(all="ignore"):
+                mine, theirs = np.asarray(self(_PROBE)), np.asarray(other(_PROBE))
+        except Exception:  # noqa: BLE001 - a function that fails on the grid is not this one
+            return False
+        return mine.shape == theirs.shape and bool(np.allclose(mine, theirs, rtol=1e-9, atol=1e-12))
 
-        Only ``v`` is written to, never the cached ``z`` or ``a``.
-        """
-        v *= self.prime(z, a)  # delta = v * g'(z), reusing v's buffer
-        return v
+    def check_units(self, n, l):
+        """Raise ValueError if this activation cannot serve a layer l of n units (see Softmax)."""
 
     def __repr__(self):
         return f"<activation {self.name!r}>"
+
+
+_PROBE = np.linspace(-6.0, 6.0, 25).reshape(5, 5)  # 5 examples of 5 units, for Activation.same_as
 
 
 # --- LaTeX with numbers -------------------------------------------------------
@@ -315,10 +328,12 @@ class Softmax(Activation):
         v = np.asarray(v)
         return a * (v - np.sum(a * v, axis=-1, keepdims=True))
 
-    def _backprop(self, z, a, v):
-        v -= np.sum(a * v, axis=-1, keepdims=True)
-        v *= a  # J^T v = a * (v - a.v), reusing v's buffer
-        return v
+    def check_units(self, n, l):
+        if n < 2:
+            raise ValueError(
+                f"layer {l} has a softmax over n_{l} = {n} unit: its output is always 1, so every "
+                f"gradient through it is 0 and it cannot learn; use 'sigmoid' for one output (the "
+                f"probability of the positive class), or give layer {l} at least 2 units")
 
 
 softmax = Softmax()

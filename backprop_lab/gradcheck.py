@@ -26,17 +26,21 @@ report, and left out.
 
 from __future__ import annotations
 
+import math
+import time
+
 import numpy as np
 
 from .layers import PerLayer
 from .losses import get_loss
-from ._checks import as_batch
+from ._checks import as_batch, as_numeric, check_count, check_finite, check_number
 from .network import Network, backward, check_network, cost, forward
 
 __all__ = ["gradient_check", "GradientCheckReport", "numerical_gradient", "numerical_jacobian",
            "numerical_gradients", "relative_error"]
 
 DEFAULT_TOL = {np.dtype(np.float64): 1e-7, np.dtype(np.float32): 1e-3}
+MAX_PARAMS = 100_000  # gradient_check's default limit: about a minute at most for the network sizes it is for
 
 
 def relative_error(numerical, analytic):
@@ -53,40 +57,79 @@ def relative_error(numerical, analytic):
     return float(np.max(np.abs(numerical - analytic)) / scale)
 
 
+def _point(x, eps):
+    """x as a float64 copy to perturb, and eps checked: a finite number > 0."""
+    eps = check_number(eps, "eps (the finite-difference step)", minimum=0, strictly=True)
+    x = np.array(as_numeric(x, "x"), dtype=np.float64)
+    check_finite(x, "x")
+    return x, eps
+
+
+def _check_callable(f):
+    if not callable(f):
+        raise TypeError(f"f must be a function of x, not {type(f).__name__}")
+
+
+def _value(f, x, what):
+    """f(x) as a finite float: f must return one real number."""
+    value = f(x)
+    if isinstance(value, (bool, np.bool_)) or np.ndim(value) != 0 or \
+            np.asarray(value).dtype.kind not in "iuf":
+        raise TypeError(f"f must return one real number (a cost), but {what} returned "
+                        f"{type(value).__name__} {np.shape(value) if np.ndim(value) else ''}{value!r:.60}; "
+                        f"for an array-valued f use numerical_jacobian")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"f must return a finite number, but {what} = {value}")
+    return value
+
+
 def numerical_gradient(f, x, eps=1e-6):
     """Central differences of a scalar function: df/dx, same shape as x.
 
-    f : callable taking an array shaped like x and returning a float.
+    f : callable taking an array shaped like x and returning one real number (TypeError otherwise).
+    x : real numbers, finite. eps : the step, a finite number > 0.
     x is not modified (a float64 copy is perturbed).
     """
-    x = np.array(x, dtype=np.float64)
+    _check_callable(f)
+    x, eps = _point(x, eps)
+    _value(f, x, "f(x)")
     grad = np.zeros_like(x)
     for idx in np.ndindex(x.shape):
         old = x[idx]
         x[idx] = old + eps
-        f_plus = float(f(x))
+        f_plus = _value(f, x, f"f(x + eps) at x{list(idx)}")
         x[idx] = old - eps
-        f_minus = float(f(x))
+        f_minus = _value(f, x, f"f(x - eps) at x{list(idx)}")
         x[idx] = old
         grad[idx] = (f_plus - f_minus) / (2 * eps)
     return grad
 
 
+def _array_value(f, x, shape, what):
+    out = as_numeric(f(x), f"the result of {what}")
+    if shape is not None and out.shape != shape:
+        raise ValueError(f"f must return arrays of one shape, but f(x) has shape {shape} and {what} {out.shape}")
+    check_finite(out.astype(np.float64), f"the result of {what}")
+    return np.array(out, dtype=np.float64)
+
+
 def numerical_jacobian(f, x, eps=1e-6):
     """Central differences of an array function: J[out_idx + in_idx] = d f(x)[out_idx] / d x[in_idx].
 
-    f : callable taking an array shaped like x and returning an array.
+    f : callable taking an array shaped like x and returning an array of real numbers.
     Returns an array of shape f(x).shape + x.shape.
     """
-    x = np.array(x, dtype=np.float64)
-    out_shape = np.shape(f(x))
+    _check_callable(f)
+    x, eps = _point(x, eps)
+    out_shape = _array_value(f, x, None, "f(x)").shape
     jac = np.zeros(out_shape + x.shape)
     for idx in np.ndindex(x.shape):
         old = x[idx]
         x[idx] = old + eps
-        f_plus = np.array(f(x), dtype=np.float64)
+        f_plus = _array_value(f, x, out_shape, f"f(x + eps) at x{list(idx)}")
         x[idx] = old - eps
-        f_minus = np.array(f(x), dtype=np.float64)
+        f_minus = _array_value(f, x, out_shape, f"f(x - eps) at x{list(idx)}")
         x[idx] = old
         jac[(Ellipsis,) + idx] = (f_plus - f_minus) / (2 * eps)
     return jac
@@ -139,10 +182,40 @@ def _crossed(sides, base, m):
     return crossed
 
 
-def numerical_gradients(net, x, y, loss="mse", eps=1e-5):
+def _check_size(net, x2, max_params, oracle):
+    """ValueError with an estimate of the time, if the check would perturb more than max_params
+    parameters (max_params None: no limit)."""
+    if max_params is None:
+        return
+    max_params = check_count(max_params, "max_params", minimum=0)
+    n = sum(W.size + b.size for W, b in zip(net.W, net.b))
+    if n <= max_params:
+        return
+    start = time.perf_counter()
+    oracle.run()
+    seconds = 2 * n * (time.perf_counter() - start)  # two runs per parameter, at most from layer 1
+    raise ValueError(
+        f"the network has {n:,} parameters, more than max_params = {max_params:,}: a check perturbs them "
+        f"one at a time (2 passes each), which would take up to about {_duration(seconds)} here; check a "
+        f"smaller network or fewer examples, or pass max_params=None (or a larger number) to run it anyway")
+
+
+def _duration(seconds):
+    if seconds < 1:
+        return "a second"
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} minutes"
+    return f"{seconds / 3600:.0f} hours"
+
+
+def numerical_gradients(net, x, y, loss="mse", eps=1e-5, max_params=MAX_PARAMS):
     """Central-difference estimates of every dW[l], db[l] and delta[l], computed in float64.
 
-    x: (m, n_0) or (n_0,); y: the shape of the output.
+    x: (m, n_0) or (n_0,); y: the shape of the output. eps: the step, a finite number > 0.
+    max_params: refuse (ValueError, with an estimate of the time) a network with more parameters;
+    None for no limit.
     Returns a dict with PerLayer entries ``"dW"``, ``"db"``, ``"delta"`` (shaped as in
     :class:`backprop_lab.Backward`) and ``"kinks"``: a PerLayer of dicts mapping each quantity
     ("dW", "db", "delta") to a boolean mask of the entries whose finite difference crossed a
@@ -151,8 +224,10 @@ def numerical_gradients(net, x, y, loss="mse", eps=1e-5):
     check_network(net)
     loss = get_loss(loss)
     loss.check_output(net.g[net.L])
+    eps = check_number(eps, "eps (the finite-difference step)", minimum=0, strictly=True)
     x2, y2, single = as_batch(net, x, y, loss)
     oracle = _Oracle(net, x2, y2, loss)
+    _check_size(net, x2, max_params, oracle)
     onet = oracle.net
     _, base = oracle.run()
     a = [oracle.x2]  # the unperturbed activations a[0..L], in float64
@@ -218,7 +293,7 @@ class GradientCheckReport:
     """The outcome of :func:`gradient_check`: one row per quantity (W[1], b[1], delta[1], ...).
 
     Attributes: ``rows`` (list of dicts with ``quantity``, ``error`` (relative), ``abs_error``,
-    ``checked``, ``left_out``, ``resolvable``, ``judged`` ("relative" or "absolute"), ``passed``),
+    ``checked``, ``left_out``, ``resolvable``, ``judged`` ("relative", "absolute" or "not checked"), ``passed``),
     ``excluded`` (names of the entries left out at relu kinks), ``passed``, ``max_error``, ``tol``,
     ``atol``, ``eps``.
     """
@@ -268,10 +343,17 @@ class GradientCheckReport:
         if self.excluded:
             shown = ", ".join(self.excluded[:8]) + (" ..." if len(self.excluded) > 8 else "")
             lines.append(f"left out, because the finite difference crossed a relu kink: {shown}")
-        verdict = "PASSED" if self.passed else "FAILED"
-        lines.append(f"{verdict}: {sum(r['passed'] for r in self.rows)} of {len(self.rows)} "
-                     f"quantities within tolerance")
+        lines.append(self._summary())
         return "\n".join(lines)
+
+    def _summary(self):
+        verdict = "PASSED" if self.passed else "FAILED"
+        line = f"{verdict}: {sum(r['passed'] for r in self.rows)} of {len(self.rows)} quantities within tolerance"
+        unchecked = [r["quantity"] for r in self.rows if r["judged"] == "not checked"]
+        if unchecked:
+            line += (f"; not checked: {', '.join(unchecked)} (every entry's finite difference crossed a relu "
+                     f"kink), so the check cannot pass: try another x or seed")
+        return line
 
     def __repr__(self):
         return self.table()
@@ -286,12 +368,13 @@ class GradientCheckReport:
         if self.excluded:
             note = (f"<p>Left out at relu kinks: <code>{', '.join(self.excluded[:8])}"
                     f"{' ...' if len(self.excluded) > 8 else ''}</code></p>")
-        verdict = "PASSED" if self.passed else "FAILED"
         return (f"<p>Gradient check (central differences, eps = {self.eps:g}, tolerance {self.tol:g}): "
-                f"<b>{verdict}</b></p><table><tr>{head}</tr>{body}</table>{note}")
+                f"<b>{self._summary()}</b></p><table><tr>{head}</tr>{body}</table>{note}")
 
 
 def _verdict(row):
+    if row["judged"] == "not checked":
+        return "not checked"
     if not row["passed"]:
         return "FAIL"
     return "ok" if row["judged"] == "relative" else "ok*"
@@ -301,13 +384,16 @@ def _entry_name(quantity, idx):
     return f"{quantity}[{', '.join(str(int(i)) for i in idx)}]"
 
 
-def gradient_check(net, x, y, loss="mse", eps=1e-5, tol=None):
+def gradient_check(net, x, y, loss="mse", eps=1e-5, tol=None, max_params=MAX_PARAMS):
     """Compare :func:`backward` with central differences for every W[l], b[l] and delta[l].
 
     x: (m, n_0) or (n_0,); y: the shape of the output; loss: as in :func:`backward`.
     eps : the finite-difference step (the oracle runs in float64).
-    tol : the largest relative error that passes (see the module docstring); default 1e-7
-        for float64 networks and 1e-3 for float32 ones.
+    tol : the largest relative error that passes (see the module docstring), a number >= 0;
+        default 1e-7 for float64 networks and 1e-3 for float32 ones.
+    max_params : the check perturbs every parameter twice, which for millions of them takes hours;
+        a network with more than ``max_params`` parameters (default 100,000) is refused with an
+        estimate of the time. ``max_params=None`` runs any size.
 
     A quantity passes when its relative error is at most ``tol``. Only when that fails and the
     quantity is too small for central differences to resolve to that tolerance is it judged by
@@ -316,14 +402,15 @@ def gradient_check(net, x, y, loss="mse", eps=1e-5, tol=None):
     a deep network at initialisation). Such rows are marked "ok*" in the report.
 
     Returns a :class:`GradientCheckReport`. Entries whose finite difference crossed a relu
-    kink are named in the report and left out, so a kink never causes a false failure.
+    kink are named in the report and left out, so a kink never causes a false failure; a quantity
+    with every entry left out is "not checked", and then the report does not pass.
     """
     check_network(net)
     dtype = net.dtype
-    if tol is None:
-        tol = DEFAULT_TOL.get(dtype, 1e-3)
+    eps = check_number(eps, "eps (the finite-difference step)", minimum=0, strictly=True)
+    tol = DEFAULT_TOL.get(dtype, 1e-3) if tol is None else check_number(tol, "tol (the tolerance)", minimum=0)
     bwd = backward(net, forward(net, x), y, loss)
-    num = numerical_gradients(net, x, y, loss, eps)
+    num = numerical_gradients(net, x, y, loss, eps, max_params=max_params)
     # rounding noise of (c(p + eps) - c(p - eps)) / (2 eps) is about machine_eps * |c| / eps
     c_max = float(np.max(np.abs(cost(net, x, y, loss, per_example=True))))
     atol = 100 * (np.finfo(np.float64).eps / eps + np.finfo(dtype).eps) * c_max
@@ -339,8 +426,11 @@ def gradient_check(net, x, y, loss="mse", eps=1e-5, tol=None):
             abs_err = float(np.max(np.abs(numerical[keep] - analytic[keep]), initial=0.0))
             resolvable = float(np.max(np.abs(numerical[keep]) + np.abs(analytic[keep]), initial=0.0)) * tol > atol
             judged = "relative" if err <= tol or resolvable else "absolute"
+            passed = bool(err <= tol if judged == "relative" else abs_err <= atol)
+            if not keep.any():
+                judged, passed = "not checked", False
             rows.append({"quantity": name, "error": err, "abs_error": abs_err, "checked": int(keep.sum()),
                          "left_out": int(kink.sum()), "resolvable": resolvable, "judged": judged,
-                         "passed": bool(err <= tol if judged == "relative" else abs_err <= atol)})
+                         "passed": passed})
             excluded += [_entry_name(name, idx) for idx in np.argwhere(kink)]
     return GradientCheckReport(rows, excluded, tol, eps, dtype, atol)

@@ -6,7 +6,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["PerLayer"]
+__all__ = ["PerLayer", "LayerIndexError"]
+
+
+class LayerIndexError(IndexError, ValueError):
+    """A layer number outside l = first..last. An IndexError, as for a list (so iteration works),
+    and a ValueError, like every other bad argument (numpy's AxisError does the same)."""
 
 _HINTS = {
     ("z", 0): "layer 0 is the input: it has an activation a[0] = x but no z",
@@ -26,14 +31,18 @@ class PerLayer(Sequence):
     l = 0..L, with a[0] the input. Negative indices count from the end, as for a list
     (``W[-1]`` is W[L]). Iterating yields the entries in order of l; :meth:`items`
     yields ``(l, entry)`` pairs.
+
+    ``check``, if given, guards writes: ``per_layer[l] = value`` stores ``check(l, value)``, which
+    may convert the value or raise (a network's W, b and g are checked this way).
     """
 
-    __slots__ = ("name", "first", "_items")
+    __slots__ = ("name", "first", "_items", "_check")
 
-    def __init__(self, name, items, first=1):
+    def __init__(self, name, items, first=1, check=None):
         self.name = name
         self.first = first
         self._items = list(items)
+        self._check = check
 
     @property
     def last(self):
@@ -54,7 +63,7 @@ class PerLayer(Sequence):
         if not self.first <= l <= self.last:
             msg = f"{self.name}[{l}] does not exist: {self.name} is defined for l = {self.first}..{self.last}"
             hint = _HINTS.get((self.name, l))
-            raise IndexError(msg + (f" ({hint})" if hint else ""))
+            raise LayerIndexError(msg + (f" ({hint})" if hint else ""))
         return l - self.first
 
     def __getitem__(self, l):
@@ -63,7 +72,10 @@ class PerLayer(Sequence):
         return self._items[self._position(l)]
 
     def __setitem__(self, l, value):
-        self._items[self._position(l)] = value
+        position = self._position(l)
+        if self._check is not None:
+            value = self._check(position + self.first, value)
+        self._items[position] = value
 
     def __len__(self):
         return len(self._items)

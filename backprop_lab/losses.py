@@ -7,7 +7,9 @@ C = (1/|D|) sum_x c(x) (see :func:`backprop_lab.cost`).
   dc/da = a - y. It is a sum over the outputs, halved, not a mean: the only mean is the one over
   the dataset in C (scikit-learn calls this loss ``squared_error`` for the same reason).
 * ``binary_cross_entropy``: c = -sum_j [y_j log a_j + (1 - y_j) log(1 - a_j)], targets in [0, 1].
-* ``cross_entropy``: c = -sum_j y_j log a_j, one-hot or probability targets, softmax output.
+* ``cross_entropy``: c = -sum_j y_j log a_j, softmax output. Targets are one-hot rows or
+  probabilities, or integer class labels as scikit-learn, PyTorch and CS231n take them: shape (m,)
+  for a batch, or one int for one example; label k stands for the one-hot row with y_k = 1.
 
 With a sigmoid output under binary cross-entropy, or a softmax output under
 cross-entropy, the g' in delta^(L) = dc/da * g'(z) cancels and delta^(L) = a - y
@@ -40,6 +42,7 @@ class Loss:
     name = ""
     formula = ""
     fused_activation = None  # the output activation for which delta^(L) = a - y
+    takes_labels = False  # True if integer class labels are accepted as targets (as_targets)
 
     def __call__(self, a, y):
         """c for each example. a, y: (m, n_L) -> (m,); (n_L,) -> a 0-d float."""
@@ -79,8 +82,9 @@ class Loss:
         return ""
 
     def is_fused(self, g):
-        """True if delta^(L) simplifies to a - y for output activation g."""
-        return self.fused_activation is not None and g is self.fused_activation
+        """True if delta^(L) simplifies to a - y for output activation g (the built-in, or any
+        activation that computes the same, see :meth:`Activation.same_as`)."""
+        return self.fused_activation is not None and self.fused_activation.same_as(g)
 
     def value_from_z(self, z, y):
         """c computed from the output pre-activation z, stably (fused pairs only)."""
@@ -91,6 +95,11 @@ class Loss:
 
     def check_targets(self, y):
         """Raise ValueError if the targets y are not valid for this loss."""
+
+    def as_targets(self, y, shape):
+        """The targets y (an array) for an output of ``shape``: y itself, unless the loss takes
+        another form of targets (cross_entropy takes class labels)."""
+        return y
 
     def __repr__(self):
         return f"<loss {self.name!r}>"
@@ -153,7 +162,7 @@ class BinaryCrossEntropy(Loss):
         # Each output is an independent probability a_j = sigmoid(z_j). A softmax output is one
         # joint distribution (use cross_entropy for it); there, dc/da = (a - y) / (a (1 - a))
         # through the softmax Jacobian cancels catastrophically once an output saturates.
-        if g is not sigmoid:
+        if not sigmoid.same_as(g):
             raise ValueError(
                 f"binary_cross_entropy needs a sigmoid output layer (each output an independent "
                 f"probability in (0, 1)), but the output activation is {g.name!r}; use 'sigmoid' "
@@ -164,9 +173,17 @@ class BinaryCrossEntropy(Loss):
 
 
 class CrossEntropy(Loss):
+    """c = -sum_j y_j log a_j, for a softmax output.
+
+    y: one-hot rows or probabilities, the shape of the output, (m, n_L) or (n_L,); or integer
+    class labels in 0..n_L-1, shape (m,) for a batch or one int for one example. Label k is the
+    one-hot row with y_k = 1, and gives the same cost and gradients.
+    """
+
     name = "cross_entropy"
     formula = r"c = -\sum_j y_j \log a_j"
     fused_activation = softmax
+    takes_labels = True
 
     def __call__(self, a, y):
         a = np.asarray(a, dtype=np.result_type(a, np.float32))
@@ -190,11 +207,25 @@ class CrossEntropy(Loss):
         return lse - np.sum(y * z, axis=-1)
 
     def check_output(self, g):
-        if g is not softmax:
+        if not softmax.same_as(g):
             raise ValueError(
                 f"cross_entropy needs a softmax output layer (its outputs are probabilities "
                 f"that sum to 1), but the output activation is {g.name!r}; use 'softmax' for "
                 f"the last layer, or 'binary_cross_entropy' with a sigmoid output")
+
+    def as_targets(self, y, shape):
+        """Integer class labels, (m,) for a batch of outputs (m, n_L) or one int for one output
+        (n_L,), as one-hot rows; any other y as it is."""
+        if y.dtype.kind not in "iu" or y.shape != tuple(shape[:-1]):
+            return y
+        n = shape[-1]
+        bad = np.atleast_1d((y < 0) | (y >= n))
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            where = f"y[{k}]" if y.ndim else "y"
+            raise ValueError(f"y holds class labels, which must be integers from 0 to n_L - 1 = {n - 1} "
+                             f"(the output has {n} units), but {where} = {int(np.atleast_1d(y)[k])}")
+        return (y[..., None] == np.arange(n)).astype(np.float64)
 
     def check_targets(self, y):
         _check_in_unit_interval(y, self.name)
@@ -203,8 +234,8 @@ class CrossEntropy(Loss):
         if np.any(bad):
             where = np.flatnonzero(np.atleast_1d(bad))[0]
             raise ValueError(
-                f"cross_entropy targets must be one-hot or probabilities that sum to 1 "
-                f"for each example, but row {where} of y sums to "
+                f"cross_entropy targets must be one-hot rows, probabilities that sum to 1 for "
+                f"each example, or integer class labels, but row {where} of y sums to "
                 f"{float(np.atleast_1d(sums)[where]):.6g}")
 
 

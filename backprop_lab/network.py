@@ -19,12 +19,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_batch, as_input, as_numeric, as_target, check_count, check_finite, check_positive_number
+import math
+from math import isfinite
+from operator import attrgetter
+
+import numpy as np
+from numpy import vdot
+
+from ._checks import (NonFiniteError, as_batch, as_dtype, as_input, as_numeric, as_target, check_count,
+                      check_finite, check_positive_number, describe_non_finite, float_dtype, is_finite, is_sequence,
+                      rng_from)
 from .activations import get_activation
 from .layers import PerLayer
 from .losses import get_loss
 
-__all__ = ["Network", "Forward", "Backward", "forward", "backward", "cost", "sgd_step", "train"]
+__all__ = ["Network", "Forward", "Backward", "TrainingDiverged", "forward", "backward", "cost", "sgd_step",
+           "train"]
 
 INITS = ("xavier", "he", "normal")
 
@@ -45,6 +55,13 @@ class Network:
     The arrays are copied. ``net.W[l]``, ``net.b[l]`` and ``net.g[l]`` are indexed by
     l = 1..L. The parameters share one floating dtype (float64 unless every parameter
     is float32 or narrower).
+
+    Writes are checked: ``net.W[l] = value`` (and ``net.b[l] = value``) takes real numbers of
+    the layer's shape, copies them and converts them to the network's dtype (ints become floats;
+    a float32 network stays float32), and refuses NaN and inf, or a value the dtype cannot hold;
+    ``net.g[l] = "relu"`` takes a name or an Activation. The layer sizes and the dtype are fixed
+    once the network is built. (Changes made in place, ``net.W[l][i, j] = v``, are not checked
+    when made; forward and backward notice any that break their results.)
     """
 
     def __init__(self, weights, biases, activations):
@@ -53,7 +70,7 @@ class Network:
         L = len(weights)
         if L == 0:
             raise ValueError("a network needs at least one layer, but weights is empty")
-        if isinstance(activations, str) or not hasattr(activations, "__len__"):
+        if not is_sequence(activations):
             activations = [activations] * L
         activations = list(activations)
         if len(biases) != L:
@@ -62,7 +79,6 @@ class Network:
         if len(activations) != L:
             raise ValueError(f"got {L} weight matrices but {len(activations)} activations; "
                              f"layer l needs one activation g_l, for l = 1..L")
-        g = [get_activation(a) for a in activations]
 
         W = [as_numeric(w, f"W[{l}]") for l, w in enumerate(weights, start=1)]
         b = [as_numeric(v, f"b[{l}]") for l, v in enumerate(biases, start=1)]
@@ -83,12 +99,23 @@ class Network:
                 raise ValueError(f"b[{l}] has shape {v.shape} but layer {l} has n_{l} = "
                                  f"{w.shape[1]} neurons, so b[{l}] must have shape ({w.shape[1]},)")
         dtype = np.result_type(*W, *b, np.float32)
-        for name, arrays in (("W", W), ("b", b)):
-            for l, arr in enumerate(arrays, start=1):
-                check_finite(arr, f"{name}[{l}]")
-        self.W = PerLayer("W", (np.array(w, dtype=dtype) for w in W))
-        self.b = PerLayer("b", (np.array(v, dtype=dtype) for v in b))
-        self.g = PerLayer("g", g)
+        sizes = [W[0].shape[0]] + [w.shape[1] for w in W]
+        self._writes = writes = [0]  # how many checked writes the network has taken: its version
+        check_W = _parameter_check("W", [w.shape for w in W], dtype, writes)
+        check_b = _parameter_check("b", [v.shape for v in b], dtype, writes)
+        check_g = _activation_check(sizes, writes)
+        layers = range(1, L + 1)
+        self._W = PerLayer("W", [check_W(l, w) for l, w in zip(layers, W)], check=check_W)
+        self._b = PerLayer("b", [check_b(l, v) for l, v in zip(layers, b)], check=check_b)
+        self._g = PerLayer("g", [check_g(l, a) for l, a in zip(layers, activations)], check=check_g)
+
+    # W, b and g are fixed containers: a layer is replaced with net.W[l] = ..., which is checked
+    W = property(attrgetter("_W"), lambda self, v: _refuse_replacing("W"),
+                 doc="W[l] = W^(l), shape (n_{l-1}, n_l), for l = 1..L (writes are checked).")
+    b = property(attrgetter("_b"), lambda self, v: _refuse_replacing("b"),
+                 doc="b[l] = b^(l), shape (n_l,), for l = 1..L (writes are checked).")
+    g = property(attrgetter("_g"), lambda self, v: _refuse_replacing("g"),
+                 doc="g[l] = g_l, the activation of layer l, for l = 1..L (writes are checked).")
 
     @classmethod
     def random(cls, sizes, activations, seed=None, init="xavier", dtype=np.float64):
@@ -96,7 +123,7 @@ class Network:
 
         sizes : [n_0, n_1, ..., n_L], the number of neurons per layer (n_0 inputs).
         activations : L names (or one name for every layer).
-        seed : int or None, for ``np.random.default_rng``.
+        seed : None, an int >= 0 or a numpy Generator, for ``np.random.default_rng``.
         init : how W^(l) is drawn, with n_in = n_{l-1}, n_out = n_l:
             ``"xavier"``: normal with variance 2 / (n_in + n_out) (Glorot), biases 0;
             ``"he"``: normal with variance 2 / n_in, biases 0 (for relu);
@@ -104,36 +131,39 @@ class Network:
             a positive number s: normal with standard deviation s, biases 0.
         dtype : float64 (default) or float32.
         """
-        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+        if not is_sequence(sizes):
             raise TypeError(f"sizes must be a list [n_0, n_1, ..., n_L], not {type(sizes).__name__}")
         sizes = [check_count(n, f"sizes[{i}] (n_{i})") for i, n in enumerate(sizes)]
         if len(sizes) < 2:
             raise ValueError(f"sizes must list at least n_0 and n_1, got {sizes}")
         L = len(sizes) - 1
-        if not isinstance(activations, str) and hasattr(activations, "__len__"):
+        if is_sequence(activations):
             if len(activations) != L:
                 raise ValueError(
                     f"sizes {sizes} describe L = {L} layer(s) (n_0 is the input), so they need "
                     f"{L} activation(s), but {len(activations)} were given: {list(activations)}")
-        dtype = np.dtype(dtype)
-        if dtype.kind != "f":
-            raise TypeError(f"dtype must be a floating type such as float64 or float32, not {dtype}")
-        rng = np.random.default_rng(seed)
+        dtype = float_dtype(dtype)
+        rng = rng_from(seed)
+        if isinstance(init, str) and init not in INITS:
+            raise ValueError(f"unknown init {init!r}; the valid names are "
+                             + ", ".join(repr(n) for n in INITS) + ", or a positive number")
+        if not isinstance(init, str):
+            init = check_positive_number(init, "init (a standard deviation)")
         weights, biases = [], []
         for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-            if isinstance(init, str):
-                if init == "xavier":
-                    std, bias_std = np.sqrt(2.0 / (n_in + n_out)), 0.0
-                elif init == "he":
-                    std, bias_std = np.sqrt(2.0 / n_in), 0.0
-                elif init == "normal":
-                    std, bias_std = 1.0, 1.0
-                else:
-                    raise ValueError(f"unknown init {init!r}; the valid names are "
-                                     + ", ".join(repr(n) for n in INITS) + ", or a positive number")
+            if init == "xavier":
+                std, bias_std = np.sqrt(2.0 / (n_in + n_out)), 0.0
+            elif init == "he":
+                std, bias_std = np.sqrt(2.0 / n_in), 0.0
+            elif init == "normal":
+                std, bias_std = 1.0, 1.0
             else:
-                std, bias_std = check_positive_number(init, "init (a standard deviation)"), 0.0
-            weights.append((std * rng.standard_normal((n_in, n_out))).astype(dtype))
+                std, bias_std = init, 0.0
+            try:
+                weights.append((std * rng.standard_normal((n_in, n_out))).astype(dtype))
+            except MemoryError:
+                raise ValueError(f"sizes {sizes}: a weight matrix of {n_in} x {n_out} = {n_in * n_out:.3g} "
+                                 f"numbers is more than this machine can hold") from None
             biases.append((bias_std * rng.standard_normal(n_out)).astype(dtype))
         return cls(weights, biases, activations)
 
@@ -164,23 +194,109 @@ class Network:
         return f"Network(sizes={self.sizes}, activations={names}, dtype={self.dtype})"
 
 
+    def set_parameters(self, weights, biases):
+        """Replace every W[l] and b[l] at once: weights and biases are lists of L arrays, each
+        checked as ``net.W[l] = ...`` checks it. If any is refused, nothing changes. Returns net."""
+        weights = _as_list(weights, "weights", "a list of weight matrices [W1, ..., WL]")
+        biases = _as_list(biases, "biases", "a list of bias vectors [b1, ..., bL]")
+        if len(weights) != self.L or len(biases) != self.L:
+            raise ValueError(f"the network has L = {self.L} layers, so it needs {self.L} weight matrices "
+                             f"and {self.L} bias vectors; got {len(weights)} and {len(biases)}")
+        old = list(self.W), list(self.b)
+        try:
+            for l, w, v in zip(self.W.layers, weights, biases):
+                self.W[l] = w
+                self.b[l] = v
+        except (ValueError, TypeError):
+            for l, w, v in zip(self.W.layers, *old):  # put back the arrays that were there
+                self.W[l] = w
+                self.b[l] = v
+            raise
+        return self
+
+
 def _as_list(value, name, what):
-    if isinstance(value, np.ndarray) or isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+    if isinstance(value, np.ndarray) or not is_sequence(value):
         raise TypeError(f"{name} must be {what}, not {type(value).__name__}")
     return list(value)
+
+
+def _refuse_replacing(name):
+    raise TypeError(f"net.{name} cannot be replaced as a whole: set one layer at a time, "
+                    f"net.{name}[l] = ..., or build a new Network")
+
+
+def _parameter_check(name, shapes, dtype, writes):
+    """The check of a write ``net.W[l] = value`` (name "W") or ``net.b[l] = value`` ("b"): real
+    numbers of the layer's shape, returned as a finite copy in the network's dtype. Counts the
+    write in ``writes[0]``."""
+    def check(l, value):
+        label = f"{name}[{l}]"
+        arr = as_numeric(value, label)
+        shape = shapes[l - 1]
+        if arr.shape != shape:
+            symbols = f"(n_{l - 1}, n_{l})" if name == "W" else f"(n_{l},)"
+            raise ValueError(f"{label} must have shape {symbols} = {shape}, but the new value has shape "
+                             f"{arr.shape}; the layer sizes are fixed once a network is built (build a "
+                             f"new Network to change them)")
+        arr = as_dtype(arr, dtype, label)
+        writes[0] += 1
+        return arr
+    return check
+
+
+def _activation_check(sizes, writes):
+    """The check of a write ``net.g[l] = value``: a name or an Activation that fits n_l units.
+    Counts the write in ``writes[0]``."""
+    def check(l, value):
+        try:
+            g = get_activation(value)
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"g[{l}] = {value!r:.60}: {e}") from None
+        g.check_units(sizes[l], l)
+        writes[0] += 1
+        return g
+    return check
+
+
+def _stamp(net):
+    """What a forward pass relies on: the network's version (its count of checked writes) and the
+    bytes of each W[2..L], which backward reads again (an in-place change is not a write). The
+    parameter objects come last, only to name what changed. (Bytes: for the sizes here, copying
+    and comparing them is cheaper than any checksum, and exact.)"""
+    return net._writes[0], [W.tobytes() for W in list(net.W)[1:]], (*net.W, *net.b, *net.g)
+
+
+def _unchanged(net, stamp):
+    """True if net is as it was when ``stamp`` was taken (see _stamp)."""
+    return stamp[0] == net._writes[0] and stamp[1] == [W.tobytes() for W in list(net.W)[1:]]
+
+
+def _what_changed(net, stamp):
+    """The names of the parameters of net that were replaced or changed in place since ``stamp``."""
+    names = [f"{p}[{l}]" for p in "Wbg" for l in net.W.layers]
+    now = (*net.W, *net.b, *net.g)
+    replaced = [name for name, old, new in zip(names, stamp[2], now) if old is not new]
+    in_place = [f"W[{l}]" for l, old, new in zip(range(2, net.L + 1), stamp[1], _stamp(net)[1])
+                if old != new and f"W[{l}]" not in replaced]
+    return (", ".join(replaced) + " replaced" if replaced else "") + \
+        ("; " if replaced and in_place else "") + (", ".join(in_place) + " changed in place" if in_place else "")
 
 
 class Forward:
     """The result of :func:`forward`: every z and a, kept for the backward pass.
 
-    ``a[l]`` for l = 0..L (a[0] is the input x) and ``z[l]`` for l = 1..L, each of shape
-    (m, n_l), or (n_l,) when the input was one example of shape (n_0,).
+    ``a[l]`` for l = 0..L (a[0] is a copy of the input x) and ``z[l]`` for l = 1..L, each of shape
+    (m, n_l), or (n_l,) when the input was one example of shape (n_0,). ``net`` is the network
+    that computed it (None if not given); :func:`backward` checks that it has not changed since.
     """
 
-    def __init__(self, a, z, single):
+    def __init__(self, a, z, single, net=None):
         self.a = PerLayer("a", a, first=0)
         self.z = PerLayer("z", z, first=1)
         self.single = single
+        self.net = net
+        self._stamp = None if net is None else _stamp(net)
 
     @property
     def L(self):
@@ -202,20 +318,57 @@ class Backward:
     ``delta[l]`` = dc/dz^(l) for each example, same shape as z[l];
     ``dW[l]`` = dC/dW^(l), the batch mean of a^(l-1) delta^(l), shape (n_{l-1}, n_l);
     ``db[l]`` = dC/db^(l), the batch mean of delta^(l), shape (n_l,). l = 1..L.
+    ``cost`` is C over the batch, computed (once) when first asked for, from the forward pass.
+    ``net`` is the network the gradients are for (None if not known); :func:`sgd_step` checks it.
     """
 
-    def __init__(self, delta, dW, db, loss):
+    def __init__(self, delta, dW, db, loss, fwd=None, y=None):
         self.delta = PerLayer("delta", delta)
         self.dW = PerLayer("dW", dW)
         self.db = PerLayer("db", db)
         self.loss = loss
+        self.net = getattr(fwd, "net", None)
+        self._stamp = getattr(fwd, "_stamp", None)
+        self._fwd, self._y, self._cost = fwd, y, None
 
     @property
     def L(self):
         return len(self.delta)
 
+    @property
+    def cost(self):
+        """C = (1/m) sum_x c(x) over the batch of the forward pass, a float (computed once)."""
+        if self._cost is None:
+            if self._fwd is None or self._y is None or self.net is None:
+                raise ValueError("this Backward does not hold its forward pass and targets (it was not made "
+                                 "by bl.backward); compute the cost with bl.cost(net, x, y, loss)")
+            fwd, L = self._fwd, self._fwd.L
+            c = _output_costs(self.loss, self.net.g[L], fwd.z[L], fwd.a[L], self._y)
+            self._cost = float(np.mean(c))
+            if not math.isfinite(self._cost):
+                raise NonFiniteError(f"the cost C over the batch is {self._cost}: "
+                                     + describe_non_finite(c, "c") + _TOO_LARGE)
+        return self._cost
+
     def __repr__(self):
         return f"<Backward: loss {self.loss.name!r}, delta/dW/db for l = 1..{self.L}>"
+
+
+_TOO_LARGE = ("; the numbers are too large for floating point: if they come from training, its steps "
+              "were too large (try a smaller lr)")
+
+
+class TrainingDiverged(NonFiniteError):
+    """Raised by :func:`train` when the cost or a parameter stops being finite (a ValueError).
+
+    ``epoch`` is the epoch in which it happened and ``history`` the finite costs before it;
+    the network is left as it was after epoch ``epoch - 1``.
+    """
+
+    def __init__(self, message, epoch, history):
+        super().__init__(message)
+        self.epoch = epoch
+        self.history = history
 
 
 def check_network(net):
@@ -233,18 +386,55 @@ def _forward(net, x2):
     return PerLayer("a", a, first=0), PerLayer("z", z)
 
 
+def _quietly(f, *args):
+    """f(*args), but if numpy's overflow warning has been made an error (a warnings filter, as in the
+    test suite), run it again without the warning: the finite checks after each pass report the
+    overflow in our words. (np.errstate around every pass would cost ~2 us a call.)"""
+    try:
+        return f(*args)
+    except RuntimeWarning:
+        with np.errstate(all="ignore"):
+            return f(*args)
+
+
+def _check_forward_finite(net, a, z):
+    """NonFiniteError naming the first z[l] or a[l] that is not finite (2-D a[0..L], z[1..L]).
+
+    A NaN or inf in a hidden a[l] reaches z[l+1], so z[1..L] and a[L] cover every a and z.
+    """
+    aL = a[net.L]
+    # the sum of squares is NaN or inf if an entry is (see is_finite, which the slow path below uses)
+    if all(isfinite(vdot(v, v)) for v in z) and isfinite(vdot(aL, aL)):
+        return
+    for l in net.W.layers:
+        for name, p in (("W", net.W[l]), ("b", net.b[l])):
+            if not is_finite(p):  # only an in-place change can put NaN or inf there
+                raise NonFiniteError(describe_non_finite(p, f"{name}[{l}]") + f": it was changed in place "
+                                     f"(net.{name}[l] = ... is checked, net.{name}[l][i] = ... is not)")
+        if not is_finite(z[l]):
+            biggest = max(float(np.max(np.abs(a[l - 1]))), float(np.max(np.abs(net.W[l]))))
+            raise NonFiniteError(
+                describe_non_finite(z[l], f"z[{l}]") + f": z[{l}] = a[{l - 1}] @ W[{l}] + b[{l}] overflowed "
+                f"(the largest |a[{l - 1}]| or |W[{l}]| is {biggest:.3g})" + _TOO_LARGE)
+        if not is_finite(a[l]):
+            raise NonFiniteError(describe_non_finite(a[l], f"a[{l}]") + f": a[{l}] = g_{l}(z[{l}]) overflowed, "
+                                 f"with g_{l} = {net.g[l].name!r}, although z[{l}] is finite")
+
+
 def forward(net, x):
     """The forward pass: z^(l) = a^(l-1) W^(l) + b^(l), a^(l) = g_l(z^(l)) for l = 1..L.
 
-    x: (m, n_0), one example per row, or (n_0,) for one example.
+    x: (m, n_0), one example per row, or (n_0,) for one example. a[0] is a copy of x.
     Returns a :class:`Forward` with a[0..L] and z[1..L], each (m, n_l) (or (n_l,)).
+    Raises ValueError (NonFiniteError) naming the layer if a z or a overflows.
     """
     check_network(net)
     x2, single = as_input(net, x)
-    a, z = _forward(net, x2)
+    a, z = _quietly(_forward, net, x2)
+    _check_forward_finite(net, a, z)
     if single:
         a, z = [v[0] for v in a], [v[0] for v in z]
-    return Forward(a, z, single)
+    return Forward(a, z, single, net)
 
 
 def _output_delta(g, loss, zL, aL, y):
@@ -259,7 +449,7 @@ def _output_delta(g, loss, zL, aL, y):
 def _backward(net, a, z, y, loss):
     """The backward pass on a checked 2-D batch: a[0..L] and z[1..L] indexed by l, y (m, n_L).
 
-    Returns delta, dW, db: lists over l = 1..L.
+    Returns delta, dW, db: lists over l = 1..L. Nothing is written into a or z.
     """
     L, m, W, g = net.L, y.shape[0], net.W, net.g
     delta = {L: _output_delta(g[L], loss, z[L], a[L], y)}
@@ -275,98 +465,171 @@ def _backward(net, a, z, y, loss):
     return [delta[l] for l in layers], dW, db
 
 
+def _check_gradients_finite(delta, dW, db):
+    """NonFiniteError naming the first delta[l], dW[l] or db[l] (from l = L down) that is not finite.
+
+    A NaN or inf in delta[l] reaches a whole column of dW[l], so checking dW and db covers delta.
+    """
+    if all(isfinite(vdot(v, v)) for v in dW) and all(isfinite(vdot(v, v)) for v in db):
+        return
+    for l in range(len(dW), 0, -1):
+        for name, v in (("delta", delta[l - 1]), ("dW", dW[l - 1]), ("db", db[l - 1])):
+            if not is_finite(v):
+                raise NonFiniteError(describe_non_finite(v, f"{name}[{l}]") + ": the gradient overflowed"
+                                     + _TOO_LARGE)
+
+
 def _check_forward(net, fwd):
     if not isinstance(fwd, Forward):
         raise TypeError(f"fwd must be the result of bl.forward(net, x), not {type(fwd).__name__}")
-    sizes = [a.shape[-1] for a in fwd.a]
-    if sizes != net.sizes:
+    sizes = [a.shape[-1] for a in fwd.a] if fwd.net is not net else None
+    if sizes is not None and sizes != net.sizes:
         raise ValueError(f"fwd was computed by a network with sizes {sizes}, but net has sizes "
                          f"{net.sizes}; compute it with bl.forward(net, x) for this net")
+    if fwd.net is not None and fwd.net is not net:
+        raise ValueError("fwd was computed by another network (of the same sizes); compute it with "
+                         "bl.forward(net, x) for this net")
+    if fwd._stamp is not None and not _unchanged(net, fwd._stamp):
+        raise ValueError(f"net has changed since fwd was computed ({_what_changed(net, fwd._stamp)}), so "
+                         f"backward would mix old and new values; run bl.forward(net, x) again")
 
 
 def backward(net, fwd, y, loss="mse"):
     """The backward pass.
 
-    net : the Network that computed ``fwd``.
+    net : the Network that computed ``fwd``, unchanged since.
     fwd : the result of ``forward(net, x)``.
-    y : targets, the same shape as fwd.a[L]: (m, n_L), or (n_L,) for one example.
+    y : targets, the same shape as fwd.a[L]: (m, n_L), or (n_L,) for one example (cross_entropy
+        also takes integer class labels: (m,), or one int).
     loss : a name from :data:`backprop_lab.LOSSES` or a Loss.
 
     Returns a :class:`Backward` with, for l = 1..L,
     delta[l] = dc/dz^(l) per example (shape of z[l]), dW[l] = dC/dW^(l) (n_{l-1}, n_l)
-    and db[l] = dC/db^(l) (n_l,), the gradients being means over the batch.
+    and db[l] = dC/db^(l) (n_l,), the gradients being means over the batch; and ``cost``, C over
+    the batch. Raises ValueError if net changed after ``fwd`` was computed (an assignment, an
+    in-place change or sgd_step), or (NonFiniteError) naming the layer if a gradient overflows.
     """
     check_network(net)
     loss = get_loss(loss)
     _check_forward(net, fwd)
     loss.check_output(net.g[net.L])
     y = as_target(y, fwd.a[net.L].shape, net.dtype, loss)
-    a, z = fwd.a, fwd.z  # read only: _backward never writes to a or z
+    a, z, y2 = fwd.a, fwd.z, y  # read only: _backward never writes to a or z
     if fwd.single:
         a = PerLayer("a", (v[None, :] for v in a), first=0)
         z = PerLayer("z", (v[None, :] for v in z))
-        y = y[None, :]
-    delta, dW, db = _backward(net, a, z, y, loss)
+        y2 = y[None, :]
+    delta, dW, db = _quietly(_backward, net, a, z, y2, loss)
+    _check_gradients_finite(delta, dW, db)
     if fwd.single:
         delta = [d[0] for d in delta]
-    return Backward(delta, dW, db, loss)
+    return Backward(delta, dW, db, loss, fwd, y)
+
+
+def _output_costs(loss, gL, zL, aL, y):
+    """Per-example c from the output layer, computed stably from z^(L) for the fused pairs."""
+    return loss.value_from_z(zL, y) if loss.is_fused(gL) else loss(aL, y)
 
 
 def _costs(net, x2, y2, loss):
     """Per-example cost c for a checked 2-D batch, computed stably from z for fused pairs."""
     a, z = _forward(net, x2)
-    L = net.L
-    if loss.is_fused(net.g[L]):
-        return loss.value_from_z(z[L], y2)
-    return loss(a[L], y2)
+    return _output_costs(loss, net.g[net.L], z[net.L], a[net.L], y2)
 
 
 def cost(net, x, y, loss="mse", per_example=False):
     """The dataset cost C = (1/|D|) sum_x c(x), a float.
 
-    x: (m, n_0) or (n_0,); y: the shape of the output, (m, n_L) or (n_L,).
+    x: (m, n_0) or (n_0,); y: the shape of the output, (m, n_L) or (n_L,) (cross_entropy also
+    takes integer class labels: (m,), or one int).
     With ``per_example=True``, return the array of c(x) instead, shape (m,) (or a
     0-d array for one example). For sigmoid + binary cross-entropy and softmax +
     cross-entropy, c is computed from z, so it stays finite when the output saturates.
+    Raises ValueError (NonFiniteError) if the cost overflows.
     """
     check_network(net)
     loss = get_loss(loss)
     loss.check_output(net.g[net.L])
+    if not isinstance(per_example, (bool, np.bool_)):
+        raise TypeError(f"per_example must be True or False, not {type(per_example).__name__}")
     x2, y2, single = as_batch(net, x, y, loss)
-    c = _costs(net, x2, y2, loss)
+    c = _quietly(_costs, net, x2, y2, loss)
+    if not is_finite(c):
+        _check_forward_finite(net, *_quietly(_forward, net, x2))  # names the layer, if one overflowed
+        raise NonFiniteError(describe_non_finite(c, "the cost c(x) per example") + _TOO_LARGE)
     if per_example:
         return c[0] if single else c
     return float(np.mean(c))
 
 
-def sgd_step(net, bwd, lr):
+def _check_backward_for(net, bwd, loss):
+    """The checks of sgd_step on bwd: a Backward for this net as it is now, with finite
+    gradients of the network's shapes; and of ``loss``, if given."""
+    if not isinstance(bwd, Backward):
+        raise TypeError(f"bwd must be the result of bl.backward(...), not {type(bwd).__name__}")
+    if bwd.L != net.L:
+        raise ValueError(f"bwd holds gradients of shapes {[np.shape(v) for v in bwd.dW]} for {bwd.L} layer(s), "
+                         f"but net has weights of shapes {[w.shape for w in net.W]} (L = {net.L})")
+    for name, grads, params in (("dW", bwd.dW, net.W), ("db", bwd.db, net.b)):
+        for l, (d, p) in enumerate(zip(grads, params), start=1):
+            d = as_numeric(d, f"bwd.{name}[{l}]")
+            if d.shape != p.shape:
+                raise ValueError(
+                    f"bwd holds gradients of shapes {[np.shape(v) for v in grads]}, but net has "
+                    f"{'weights' if name == 'dW' else 'biases'} of shapes {[v.shape for v in params]}; "
+                    f"{name}[{l}] must have the shape of {name[1:]}[{l}], {p.shape}")
+            check_finite(d, f"bwd.{name}[{l}]")
+    if bwd.net is not None and bwd.net is not net:
+        raise ValueError("bwd holds the gradients of another network (of the same sizes); compute them "
+                         "with bl.backward(net, bl.forward(net, x), y) for this net")
+    if bwd._stamp is not None and not _unchanged(net, bwd._stamp):
+        raise ValueError(f"net has changed since the forward pass that bwd comes from "
+                         f"({_what_changed(net, bwd._stamp)}), so its gradients are stale (was this bwd "
+                         f"applied already?); compute forward and backward again for each step")
+    if loss is not None and get_loss(loss) is not bwd.loss:
+        raise ValueError(f"bwd holds the gradients of the loss {bwd.loss.name!r}, not of {get_loss(loss).name!r}")
+
+
+def _descend(net, dW, db, lr):
+    """W^(l) <- W^(l) - lr dW^(l), b^(l) <- b^(l) - lr db^(l) for every l, as new arrays in the
+    network's dtype; nothing changes if any new parameter would not be finite."""
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused by set_parameters
+            new_W, new_b = [W - lr * d for W, d in zip(net.W, dW)], [b - lr * d for b, d in zip(net.b, db)]
+        net.set_parameters(new_W, new_b)
+    except NonFiniteError as e:
+        raise NonFiniteError(f"the step W <- W - lr dW with lr = {lr:g} overflows: {e}; use a smaller lr") from None
+
+
+def sgd_step(net, bwd, lr, loss=None):
     """One gradient-descent step: W^(l) <- W^(l) - lr dW^(l), b^(l) <- b^(l) - lr db^(l).
 
-    The parameters are replaced by new arrays (old references are left unchanged).
-    Returns ``net``.
+    bwd : ``backward(net, forward(net, x), y, loss)`` for this net as it is now (a Backward
+        for another network, or one computed before the net last changed, is refused).
+    loss : optional; if given, bwd must hold the gradients of this loss.
+    The parameters are replaced by new arrays in the network's dtype (old references are left
+    unchanged); nothing changes if a new parameter would not be finite. Returns ``net``.
     """
     check_network(net)
     lr = check_positive_number(lr, "lr (the learning rate)")
-    if not isinstance(bwd, Backward):
-        raise TypeError(f"bwd must be the result of bl.backward(...), not {type(bwd).__name__}")
-    if bwd.L != net.L or any(dW.shape != W.shape for dW, W in zip(bwd.dW, net.W)):
-        raise ValueError(f"bwd holds gradients of shapes {[d.shape for d in bwd.dW]}, but net has "
-                         f"weights of shapes {[w.shape for w in net.W]}")
-    for l in net.W.layers:
-        net.W[l] = net.W[l] - lr * bwd.dW[l]
-        net.b[l] = net.b[l] - lr * bwd.db[l]
+    _check_backward_for(net, bwd, loss)
+    _descend(net, bwd.dW, bwd.db, lr)
     return net
 
 
 def train(net, x, y, loss="mse", lr=0.1, epochs=100, batch_size=None, seed=None):
     """Train ``net`` in place by mini-batch gradient descent with the backpropagated gradients.
 
-    x: (m, n_0); y: (m, n_L). Each epoch shuffles the examples (with
-    ``np.random.default_rng(seed)``) and takes one :func:`sgd_step` per batch of
-    ``batch_size`` examples (default: the whole dataset, i.e. full-batch descent).
+    x: (m, n_0); y: (m, n_L) (cross_entropy also takes integer class labels (m,)). Each epoch
+    shuffles the examples (with ``np.random.default_rng(seed)``) and takes one :func:`sgd_step`
+    per batch of ``batch_size`` examples (default: the whole dataset, i.e. full-batch descent).
 
     Returns the cost history, a list of ``epochs + 1`` floats: history[0] is C before
     training and history[e] is C over the whole dataset after epoch e.
+
+    If the cost or a parameter stops being finite (lr too large), training stops with
+    :class:`TrainingDiverged` (a ValueError) naming the epoch; the network is left as it was
+    after the epoch before, and the error's ``history`` holds the costs up to then.
     """
     check_network(net)
     loss = get_loss(loss)
@@ -380,13 +643,27 @@ def train(net, x, y, loss="mse", lr=0.1, epochs=100, batch_size=None, seed=None)
     batch_size = m if batch_size is None else check_count(batch_size, "batch_size")
     if batch_size > m:
         raise ValueError(f"batch_size = {batch_size} is larger than the dataset (m = {m} examples)")
-    rng = np.random.default_rng(seed)
-    history = [float(np.mean(_costs(net, x2, y2, loss)))]
-    for _ in range(epochs):
-        order = rng.permutation(m) if batch_size < m else np.arange(m)
-        for start in range(0, m, batch_size):
-            idx = order[start:start + batch_size]
-            a, z = _forward(net, x2[idx])
-            sgd_step(net, Backward(*_backward(net, a, z, y2[idx], loss), loss), lr)
-        history.append(float(np.mean(_costs(net, x2, y2, loss))))
+    rng = rng_from(seed)
+    history = [cost(net, x2, y2, loss)]  # raises if the untrained network's cost already overflows
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging step is reported below, once
+        for epoch in range(1, epochs + 1):
+            before = list(net.W), list(net.b)
+            order = rng.permutation(m) if batch_size < m else np.arange(m)
+            try:
+                for start in range(0, m, batch_size):
+                    idx = order[start:start + batch_size]
+                    a, z = _forward(net, x2[idx])
+                    _, dW, db = _backward(net, a, z, y2[idx], loss)
+                    _descend(net, dW, db, lr)
+                C = float(np.mean(_costs(net, x2, y2, loss)))
+                if not math.isfinite(C):
+                    raise NonFiniteError(f"the cost became {C}")
+            except NonFiniteError as e:
+                net.set_parameters(*before)
+                raise TrainingDiverged(
+                    f"training diverged in epoch {epoch} of {epochs}: {e}. The cost was {history[-1]:.4g} "
+                    f"after epoch {epoch - 1}; the steps are too large: try a smaller lr than {lr:g}, e.g. "
+                    f"lr={lr / 10:g}. The network is left as it was after epoch {epoch - 1}, and this "
+                    f"error's .history holds the {len(history)} costs so far", epoch, history) from None
+            history.append(C)
     return history

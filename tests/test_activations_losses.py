@@ -1,5 +1,7 @@
 """Every activation and loss in the registries, against finite differences; numerical stability."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -190,3 +192,48 @@ def test_deep_saturated_network_keeps_gradients_finite():
     for l in range(1, net.L + 1):
         assert np.all(np.isfinite(bwd.delta[l])) and np.all(np.isfinite(bwd.dW[l]))
     assert np.isfinite(bl.cost(net, x, y, loss="cross_entropy"))
+
+
+# --- issue 14, class 8: cross_entropy takes integer class labels ----------------------------
+
+def test_cross_entropy_class_labels_give_the_one_hot_cost_and_gradients():
+    net = bl.Network.random([4, 6, 3], ["tanh", "softmax"], seed=2)
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((7, 4))
+    labels = rng.integers(0, 3, size=7)
+    one_hot = np.eye(3)[labels]  # built here with numpy, not with the package's conversion
+    assert bl.cost(net, x, labels, "cross_entropy") == bl.cost(net, x, one_hot, "cross_entropy")
+    np.testing.assert_array_equal(bl.cost(net, x, labels, "cross_entropy", per_example=True),
+                                  bl.cost(net, x, one_hot, "cross_entropy", per_example=True))
+    fwd = bl.forward(net, x)
+    by_label = bl.backward(net, fwd, labels, "cross_entropy")
+    by_row = bl.backward(net, fwd, one_hot, "cross_entropy")
+    for l in (1, 2):
+        np.testing.assert_array_equal(by_label.dW[l], by_row.dW[l])
+        np.testing.assert_array_equal(by_label.db[l], by_row.db[l])
+        np.testing.assert_array_equal(by_label.delta[l], by_row.delta[l])
+    # one example: a single int
+    single = bl.backward(net, bl.forward(net, x[3]), int(labels[3]), "cross_entropy")
+    np.testing.assert_array_equal(single.delta[2], bl.backward(net, bl.forward(net, x[3]), one_hot[3],
+                                                               "cross_entropy").delta[2])
+    assert bl.cost(net, x[3], int(labels[3]), "cross_entropy") == pytest.approx(
+        -np.log(bl.forward(net, x[3]).a[2][labels[3]]), rel=1e-12)
+    # training and the gradient check take them too
+    assert bl.gradient_check(net, x, labels, "cross_entropy").passed
+    h_labels = bl.train(net.copy(), x, labels, "cross_entropy", lr=0.5, epochs=5)
+    assert h_labels == bl.train(net.copy(), x, one_hot, "cross_entropy", lr=0.5, epochs=5)
+
+
+def test_cross_entropy_labels_out_of_range_or_float_are_refused():
+    net = bl.Network.random([2, 3], ["softmax"], seed=0)
+    with pytest.raises(ValueError, match=re.escape("y holds class labels, which must be integers from 0 to "
+                                                   "n_L - 1 = 2 (the output has 3 units), but y[1] = 3")):
+        bl.cost(net, np.zeros((2, 2)), np.array([0, 3]), "cross_entropy")
+    with pytest.raises(ValueError, match=re.escape("but y = -1")):
+        bl.cost(net, np.zeros(2), -1, "cross_entropy")
+    with pytest.raises(ValueError, match=re.escape("(or be integer class labels of shape (2,); these have dtype "
+                                                   "float64: use y.astype(int))")):
+        bl.cost(net, np.zeros((2, 2)), np.array([0.0, 1.0]), "cross_entropy")
+    sig = bl.Network.random([2, 1], ["sigmoid"], seed=0)  # only cross_entropy reads labels
+    with pytest.raises(ValueError, match=re.escape("y has shape (2,) but the output a[L] has shape (2, 1)")):
+        bl.cost(sig, np.zeros((2, 2)), np.array([0, 1]), "binary_cross_entropy")

@@ -17,6 +17,8 @@ def cases(draw, max_depth=5, max_width=8, max_batch=16):
     sizes = draw(st.lists(st.integers(1, max_width), min_size=L + 1, max_size=L + 1))
     loss, output = draw(st.sampled_from(LOSS_OUTPUT_PAIRS))
     hidden = draw(st.lists(st.sampled_from(HIDDEN), min_size=L - 1, max_size=L - 1))
+    if output == "softmax":
+        sizes[-1] = max(sizes[-1], 2)  # a softmax over one unit is refused: its gradients are always 0
     m = draw(st.one_of(st.just(0), st.integers(1, max_batch)))  # 0: a single 1-D example
     seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)
@@ -131,7 +133,12 @@ def test_nothing_is_overwritten(case):
 def test_gradient_check_on_random_networks(case):
     net, x, y, loss = case
     report = bl.gradient_check(net, x, y, loss=loss)
-    assert report.passed, report.table()
+    # a quantity whose every entry sits on a relu kink cannot be checked: the report says so and does
+    # not pass (issue 14); every quantity that could be checked must pass
+    unchecked = [r for r in report.rows if r["judged"] == "not checked"]
+    assert all(r["checked"] == 0 and r["left_out"] > 0 for r in unchecked)
+    assert all(r["passed"] for r in report.rows if r not in unchecked), report.table()
+    assert report.passed == (not unchecked)
 
 
 @settings(max_examples=30)

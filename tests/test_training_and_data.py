@@ -1,5 +1,7 @@
 """Network construction, sgd_step, train, the toy datasets and the plotting helpers' inputs."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -125,7 +127,7 @@ def test_one_hot():
     np.testing.assert_array_equal(bl.datasets.one_hot(np.array([2, 0]), 3), [[0, 0, 1], [1, 0, 0]])
     with pytest.raises(ValueError, match="does not fit in k = 2"):
         bl.datasets.one_hot(np.array([2]), 2)
-    with pytest.raises(ValueError, match="noise must be a number >= 0"):
+    with pytest.raises(ValueError, match="noise must be >= 0, got -1"):
         bl.datasets.moons(noise=-1)
 
 
@@ -144,3 +146,48 @@ def test_draw_network_checks_its_inputs_and_returns_artists():
     with pytest.raises(ValueError, match="one entry per layer l = 1..2"):
         bl.plotting.draw_network(ax, net, edge_values=[net.W[1]])
     plt.close(fig)
+
+
+# --- issue 14 ---------------------------------------------------------------------------------
+
+def test_train_stops_at_the_first_non_finite_cost_and_restores_the_network():
+    net = bl.Network.random([2, 8, 1], ["relu", "identity"], seed=0, init="he")
+    x, y = bl.datasets.moons(m=40, seed=0)
+    reference = net.copy()
+    history = bl.train(reference, x, y, lr=30.0, epochs=1)  # one epoch still finite
+    with pytest.raises(bl.TrainingDiverged) as info:
+        bl.train(net, x, y, lr=30.0, epochs=50)
+    error = info.value
+    assert isinstance(error, ValueError)
+    assert f"training diverged in epoch {error.epoch} of 50" in str(error)
+    assert "try a smaller lr than 30, e.g. lr=3" in str(error)
+    assert len(error.history) == error.epoch and all(np.isfinite(error.history))
+    assert error.history[:2] == history
+    # the network is left as it was after the last finite epoch: its cost is the last one recorded
+    assert bl.cost(net, x, y) == pytest.approx(error.history[-1], rel=1e-12)
+    assert all(np.isfinite(w).all() for w in net.W)
+
+
+def test_bwd_cost_is_the_batch_cost_without_a_second_forward_pass():
+    for sizes, acts, loss, y in [([3, 4, 2], ["tanh", "sigmoid"], "binary_cross_entropy", [[1.0, 0.0], [0.0, 1.0]]),
+                                 ([3, 4, 3], ["relu", "softmax"], "cross_entropy", [2, 0]),
+                                 ([3, 4, 2], ["tanh", "identity"], "mse", [[0.5, -1.0], [2.0, 0.0]])]:
+        net = bl.Network.random(sizes, acts, seed=4)
+        x = np.array([[0.2, -1.0, 0.5], [1.5, 0.3, -0.7]])
+        bwd = bl.backward(net, bl.forward(net, x), y, loss)
+        assert bwd.cost == bl.cost(net, x, y, loss)
+        single = bl.backward(net, bl.forward(net, x[1]), np.asarray(y)[1], loss)
+        assert single.cost == bl.cost(net, x[1], np.asarray(y)[1], loss)
+    with pytest.raises(ValueError, match="this Backward does not hold its forward pass"):
+        bl.Backward([np.zeros(2)], [np.zeros((3, 2))], [np.zeros(2)], bl.get_loss("mse")).cost
+
+
+def test_set_parameters_is_all_or_nothing():
+    net = bl.Network.random([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+    before = [w.copy() for w in net.W] + [b.copy() for b in net.b]
+    with pytest.raises(ValueError, match=re.escape("b[2] contains 1 NaN")):
+        net.set_parameters([np.ones((2, 3)), np.ones((3, 1))], [np.ones(3), np.array([np.nan])])
+    for p, old in zip(list(net.W) + list(net.b), before):
+        np.testing.assert_array_equal(p, old)
+    net.set_parameters([np.ones((2, 3)), np.ones((3, 1))], [np.ones(3), np.ones(1)])
+    assert net.W[2].sum() == 3.0

@@ -69,7 +69,7 @@ def forward_loops(net, x):
         a.append(net.g[l](z[-1]))
     if single:
         a, z = [v[0] for v in a], [v[0] for v in z]
-    return Forward(a, z, single)
+    return Forward(a, z, single, net)
 
 
 # --- the output delta ----------------------------------------------------------------------
@@ -227,4 +227,4 @@ def backward_loops(net, fwd, y, loss="mse"):
     deltas = delta[1:]
     if fwd.single:
         deltas = [d[0] for d in deltas]
-    return Backward(deltas, dW, db, loss)
+    return Backward(deltas, dW, db, loss, fwd, y2.reshape(np.shape(fwd.a[L])))
