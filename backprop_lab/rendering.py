@@ -35,16 +35,17 @@ def render_png(fig, dpi=None):
     return buf.getvalue()
 
 
-def show_png(out, png, text="figure"):
+def show_png(out, png, text="figure", width=None):
     """Replace what ``out`` (an ipywidgets.Output) shows by one PNG image, from the kernel side.
 
-    The same as ``out.outputs = (); out.append_display_data(Image(png))``, with ``text`` as
-    the text/plain alternative.
+    The same as ``out.outputs = (); out.append_display_data(Image(png, width=width))``, with
+    ``text`` as the text/plain alternative. width : the CSS width of the <img> in pixels (give
+    the PNG's own width, so that it is never upscaled), or None.
     """
     out.outputs = ({
         "output_type": "display_data",
         "data": {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": text},
-        "metadata": {},
+        "metadata": {"image/png": {"width": int(width)}} if width else {},
     },)
 
 

@@ -59,7 +59,7 @@ def test_controls_are_the_ones_the_notebooks_and_browser_tests_use(stepper):
     assert stepper.play.max == stepper.slider.max == stepper.last == 2 * 4 + 2
     assert stepper.step == 0 and not stepper.done and stepper.layer is None
     assert stepper.prev_button.disabled and not stepper.next_button.disabled
-    assert stepper.status.value == "step 0/10: a^(0) = x, the input"
+    assert stepper.status.value == "step 0/10: the input, $a^{(0)} = x$"  # typeset, as the equations
     assert repr(stepper) == "DeltaStepper(sizes=[2, 4, 3, 4, 1], m=5, loss='squared_error', step=0/10)"
 
 
@@ -71,9 +71,11 @@ def test_clicking_next_walks_forward_then_backward_from_L_to_1(stepper):
         statuses.append(stepper.status.value)
     assert stepper.step == 10 and stepper.done
     assert layers == [None, None, None, None, None, 4, 3, 2, 1, None]
-    assert statuses[5] == "step 6/10: delta^(4) = dc/da^(4) * g'(z^(4))"
-    assert statuses[6] == "step 7/10: delta^(3) = (delta^(4) W^(4)T) * g'(z^(3))"
-    assert statuses[7] == "step 8/10: delta^(2) = (delta^(3) W^(3)T) * g'(z^(2))"
+    assert statuses[5] == ("step 6/10: the output delta, "
+                           r"$\delta^{(4)} = \frac{\partial c}{\partial a^{(4)}} \odot g_4'(z^{(4)})$")
+    assert statuses[6] == (r"step 7/10: the recursion, layer 3, $\delta^{(3)} = \big(\delta^{(4)} W^{(4)T}\big) "
+                           r"\odot g_3'(z^{(3)})$")
+    assert statuses[7].startswith(r"step 8/10: the recursion, layer 2, $\delta^{(2)} =")
     assert stepper.next_button.disabled and not stepper.prev_button.disabled
     stepper.next()  # at the end nothing happens
     assert stepper.step == 10
@@ -90,9 +92,9 @@ def test_clicking_next_walks_forward_then_backward_from_L_to_1(stepper):
 def test_slider_and_play_are_linked_in_the_kernel(stepper):
     stepper.play.value = 8
     assert stepper.slider.value == 8 and stepper.step == 8 and stepper.layer == 2
-    assert stepper.status.value.startswith("step 8/10: delta^(2)")
+    assert stepper.status.value.startswith(r"step 8/10: the recursion, layer 2, $\delta^{(2)}")
     stepper.slider.value = 3
-    assert stepper.play.value == 3 and stepper.status.value.startswith("step 3/10: a^(3)")
+    assert stepper.play.value == 3 and stepper.status.value.startswith("step 3/10: the forward pass, layer 3, $z^{(3)}")
     stepper.next()
     assert stepper.play.value == 4
     stepper.step = 7
@@ -124,8 +126,7 @@ def test_numbers_and_equations_equal_backward_at_every_delta_step(stepper):
         # the model's numbers are backward's, to the digit
         np.testing.assert_allclose(stepper.model.delta(l, 3), bwd.delta[l][3], rtol=1e-12, atol=0)
         # the bars show them
-        heights = [r.get_height() for r in stepper.bars.bars[l - 1]]
-        np.testing.assert_allclose(heights, bwd.delta[l][3], rtol=1e-12, atol=0)
+        np.testing.assert_allclose(stepper.bars.shown(l), bwd.delta[l][3], rtol=1e-12, atol=0)
         # the equation (following the step's layer) ends with the rounded delta_j^(l)
         for j in range(net.sizes[l]):
             stepper.select(None, j)
@@ -158,7 +159,7 @@ def test_selected_neuron_and_batch_mean(stepper):
     assert stepper.equation_latex.endswith("= " + fmt_number(bwd.db[2][1]))
     assert "the batch mean" in stepper.equation.value
     assert not np.allclose(face(stepper.diagram.nodes[2]), example_colours)
-    np.testing.assert_allclose([r.get_height() for r in stepper.bars.bars[1]], bwd.db[2])
+    np.testing.assert_allclose(stepper.bars.shown(2), bwd.db[2])
     stepper.example = 4
     assert stepper.mode.value == "one example" and stepper.example_select.value == 4
     assert stepper.equation_latex.split(r" \\ ")[0].endswith("= " + fmt_number(bwd.delta[2][4, 1]))
@@ -198,8 +199,11 @@ def test_check_uses_the_example_on_show(stepper):
 
 def test_the_picture_changes_with_every_step(stepper):
     d = stepper.diagram
-    grey = np.array(to_rgba(d.GREY_NODE))
-    assert np.allclose(face(d.nodes[1]), grey)  # nothing computed yet
+    def not_computed(l):  # white, hatched, dashed outline, labelled "—"
+        return (np.allclose(face(d.nodes[l]), to_rgba(d.EMPTY_FILL)) and bool(d.nodes[l].get_hatch())
+                and all(t.get_text() == "—" for t in d.labels[l]))
+
+    assert not_computed(1)  # nothing computed yet
     assert d.highlights[0].get_visible() and not any(h.get_visible() for h in d.highlights[1:])
     images = [shown_png(stepper)]
     for k in range(1, stepper.last + 1):
@@ -217,13 +221,13 @@ def test_the_picture_changes_with_every_step(stepper):
         hl = stepper.model.highlight(k)
         assert [h.get_visible() for h in d.highlights] == [l == hl for l in range(5)]
         if s.kind == "forward":
-            assert not np.allclose(face(d.nodes[s.l]), grey)  # a^(l) is coloured now
+            assert not not_computed(s.l)  # a^(l) is coloured now
             assert d.labels[s.l][0].get_text() != ""
         if s.kind == "delta":
-            # delta^(l) coloured, the layers below still grey, the current bars outlined
-            assert not np.allclose(face(d.nodes[s.l]), grey)
-            assert all(np.allclose(face(d.nodes[l]), grey) for l in range(0, s.l))
-            assert stepper.bars.labels[s.l - 1].get_color() == "tab:orange"
+            # delta^(l) coloured, the layers below not computed yet, the current bars outlined
+            assert not not_computed(s.l)
+            assert all(not_computed(l) for l in range(0, s.l))
+            assert stepper.bars.labels[s.l - 1].get_color() == "#b35900"
             assert not stepper.bars.notes[s.l - 1].get_visible()
             if s.l > 1:
                 assert stepper.bars.notes[s.l - 2].get_visible()
@@ -234,7 +238,7 @@ def test_the_picture_changes_with_every_step(stepper):
                 assert all(np.allclose(d.edges[i].get_color(), to_rgba(d.GREY_EDGE))
                            for i in range(4) if i != s.l)
         images.append(shown_png(stepper))
-        assert d.title.get_text().startswith(f"step {k}:")
+        assert d.title.get_text().startswith(f"step {k}/10:")
     # every step sent a different picture to the Output widget
     for a, b in zip(images, images[1:]):
         assert a.shape == b.shape and np.abs(a.astype(int) - b.astype(int)).sum() > 0
@@ -250,7 +254,7 @@ def test_fast_png_matches_a_full_redraw_of_the_figure(stepper):
         h = full.shape[0]
         inside_text = np.zeros(full.shape[:2], dtype=bool)
         renderer = stepper.figure.canvas.get_renderer()
-        for t in stepper.diagram.dynamic_texts() + stepper.bars.dynamic_texts():
+        for t in stepper.picture_parts.dynamic_texts():
             if t.get_visible() and t.get_text():
                 box = t.get_window_extent(renderer)
                 inside_text[max(int(h - box.y1) - 3, 0):int(h - box.y0) + 3, max(int(box.x0) - 3, 0):int(box.x1) + 3] = True
@@ -294,7 +298,7 @@ def test_single_example_and_fused_output():
     s = DeltaStepper(net, [0.5, -0.2], [1.0], loss="binary_cross_entropy")
     assert s.model.m == 1 and s.mode.disabled and s.example == 0
     s.step = s.model.step_of("delta", 2)
-    assert "a^(2) - y" in s.status.value
+    assert "a^{(2)} - y" in s.status.value
     a = bl.forward(net, [0.5, -0.2]).a[2][0]
     assert s.equation_latex == rf"\delta_{{1}}^{{(2)}} = a_{{1}}^{{(2)}} - y_{{1}} = {fmt_number(a)} - 1 = {fmt_number(a - 1)}"
 

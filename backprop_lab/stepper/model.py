@@ -91,6 +91,15 @@ class DeltaSteps(Sequence):
         """The status line, e.g. "step 6/8: delta^(2) = (delta^(3) W^(3)T) * g'(z^(2))"."""
         return f"step {k}/{self.last}: {self[k].title}"
 
+    def status_html(self, k):
+        """The status line typeset for ipywidgets.HTMLMath: "step 6/8: the recursion, $\\delta^{(2)} = ...$"."""
+        s = self[k]
+        words = {"input": "the input", "forward": f"the forward pass, layer {s.l}", "cost": "the cost",
+                 "gradients": "the gradients, every layer"}.get(s.kind)
+        if s.kind == "delta":
+            words = "the output delta" if s.l == self.L else f"the recursion, layer {s.l}"
+        return f"step {k}/{self.last}: {words}, ${s.latex}$"
+
     # ---- checking arguments (public: the widget uses them too) ----------------------------------
 
     def check_example(self, example):

@@ -15,14 +15,18 @@ class PictureView:
     """
 
     _png = b""
+    _width = None
 
-    def show(self, png, text):
-        """Show ``png`` (bytes) in ``self.out``, with ``text`` as its text/plain alternative."""
-        self._png = png
-        show_png(self.out, png, text=text)
+    def show(self, png, text, width=None):
+        """Show ``png`` (bytes) in ``self.out``, with ``text`` as its text/plain alternative.
+
+        width : the CSS width to show it at, in pixels (its natural width: never upscaled), or None.
+        """
+        self._png, self._width = png, width
+        show_png(self.out, png, text=text, width=width)
 
     def picture(self):
         """The picture on show, as an ``IPython.display.Image``."""
         from IPython.display import Image
 
-        return Image(data=self._png, format="png")
+        return Image(data=self._png, format="png", width=self._width)
