@@ -23,6 +23,12 @@ from backprop_lab.widgets import DeltaStepper, TrainingPanel, VanishingGradientP
 PIL = pytest.importorskip("PIL.Image")
 
 
+
+def ends_with_result(line, number):
+    """The line ends with "= number", or with "\\approx number" where the rounded terms shown
+    give another last digit (issue 16: a student checking by hand is never contradicted)."""
+    return line.endswith("= " + number) or line.endswith(r"\approx " + number)
+
 def four_layer():
     """2-4-3-4-1 (non-square layers), a batch of 5."""
     net = bl.Network.random([2, 4, 3, 4, 1], ["tanh", "sigmoid", "tanh", "sigmoid"], seed=2)
@@ -131,7 +137,7 @@ def test_numbers_and_equations_equal_backward_at_every_delta_step(stepper):
         for j in range(net.sizes[l]):
             stepper.select(None, j)
             assert stepper.selected == (l, j)
-            assert stepper.equation_latex.split(r" \\ ")[0].endswith("= " + fmt_number(bwd.delta[l][3, j]))
+            assert ends_with_result(stepper.equation_latex.split(r" \\ ")[0], fmt_number(bwd.delta[l][3, j]))
             assert fmt_number(bwd.delta[l][3, j]) in stepper.equation.value
             if l < net.L:
                 # each term of the sum: delta_k^(l+1) and W_jk^(l+1)
@@ -151,18 +157,18 @@ def test_selected_neuron_and_batch_mean(stepper):
     assert stepper.layer_select.value == 2 and stepper.index_select.value == 2
     assert "Neuron 2 of layer 2</b> (column 1 in code)" in stepper.equation.value
     assert r"\delta_{2}^{(2)}" in stepper.equation_latex
-    assert stepper.equation_latex.split(r" \\ ")[0].endswith("= " + fmt_number(bwd.delta[2][0, 1]))
+    assert ends_with_result(stepper.equation_latex.split(r" \\ ")[0], fmt_number(bwd.delta[2][0, 1]))
     example_colours = face(stepper.diagram.nodes[2])
     stepper.mode.value = "batch mean"
     assert stepper.example is None and stepper.example_select.disabled
     assert r"\overline{\delta_{2}^{(2)}}" in stepper.equation.value
-    assert stepper.equation_latex.endswith("= " + fmt_number(bwd.db[2][1]))
+    assert ends_with_result(stepper.equation_latex, fmt_number(bwd.db[2][1]))
     assert "the batch mean" in stepper.equation.value
     assert not np.allclose(face(stepper.diagram.nodes[2]), example_colours)
     np.testing.assert_allclose(stepper.bars.shown(2), bwd.db[2])
     stepper.example = 4
     assert stepper.mode.value == "one example" and stepper.example_select.value == 4
-    assert stepper.equation_latex.split(r" \\ ")[0].endswith("= " + fmt_number(bwd.delta[2][4, 1]))
+    assert ends_with_result(stepper.equation_latex.split(r" \\ ")[0], fmt_number(bwd.delta[2][4, 1]))
     # the ring marks the selected neuron
     np.testing.assert_allclose(stepper.diagram.ring.get_offsets()[0], stepper.diagram.pos[2][1])
     with pytest.raises(ValueError, match="neuron j = 3 does not exist"):
@@ -386,12 +392,12 @@ def test_neuron_labels_and_equations_use_the_same_number_format(stepper):
         stepper.select(2, j)
         label = stepper.diagram.labels[2][j].get_text()
         assert label == sig(fwd.a[2][1, j])
-        assert stepper.equation_latex.endswith("= " + label)  # the same digits as the equation
+        assert ends_with_result(stepper.equation_latex, label)  # the same digits as the equation
     stepper.step = stepper.model.step_of("delta", 3)
     stepper.select(3, 2)
     label = stepper.diagram.labels[3][2].get_text()
     assert label == sig(bwd.delta[3][1, 2])
-    assert stepper.equation_latex.split(r" \\ ")[0].endswith("= " + fmt_number(bwd.delta[3][1, 2]))
+    assert ends_with_result(stepper.equation_latex.split(r" \\ ")[0], fmt_number(bwd.delta[3][1, 2]))
 
 
 def test_the_header_cites_the_section_of_the_equation_on_show(stepper):
