@@ -58,12 +58,21 @@ def latex(v, digits=3):
     return s
 
 
+FIXED_LIMIT = 1e9  # from here on, fixed() writes significant digits: never a 300-digit number
+
+
 def fixed(v, decimals=4):
-    """``decimals`` digits after the point, with no negative zero: -0.00001 -> '0.0000'."""
+    """``decimals`` digits after the point, with no negative zero: -0.00001 -> '0.0000'.
+
+    Numbers of size 1e9 and more (a diverged cost) are written as :func:`sig` with ``decimals``
+    significant digits, so that a line never holds hundreds of digits: 1e300 -> '1e300'.
+    """
     v = float(v)
     special = _special(v)
     if special:
         return special
+    if abs(v) >= FIXED_LIMIT:
+        return sig(v, max(decimals, 1))
     s = f"{v:.{decimals}f}"
     return s[1:] if s.startswith("-") and float(s) == 0 else s
 

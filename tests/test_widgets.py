@@ -431,3 +431,78 @@ def test_learning_rate_slider_shows_the_rate_in_use():
 def test_png_bytes_refuses_an_image_that_is_not_rgb_or_rgba():
     with pytest.raises(ValueError, match=r"\(h, w, 3\) or \(h, w, 4\).*\(2, 2, 2\)"):
         png_bytes(np.zeros((2, 2, 2), dtype=np.uint8))
+
+
+# ---- settings are honoured or refused by name, never clamped silently (issue 14) ---------------------
+
+def test_training_panel_honours_every_setting_or_names_the_allowed_ones():
+    x, y = bl.datasets.xor(40, seed=0)
+    panel = TrainingPanel(x, y, hidden=64, epochs=5, lr=100.0)
+    assert panel.hidden.value == 64 and panel.epochs.value == 5 and panel.lr.value == 100.0
+    assert panel.run.net.sizes == [2, 64, 1] and len(panel.history) == 6  # what ran is what was asked
+    assert "lr 100:" in panel.ax_boundary.get_title()
+    for lr in (0, -1, float("nan")):
+        with pytest.raises(ValueError, match="lr .* must be a positive number"):
+            TrainingPanel(x, y, hidden=3, epochs=10, lr=lr)
+    with pytest.raises(ValueError, match="activation must be one of 'tanh', 'sigmoid', 'relu', 'leaky_relu'; "
+                                         "got 'softplus'"):
+        TrainingPanel(x, y, hidden=3, epochs=10, activation="softplus")
+    with pytest.raises(ValueError, match="hidden must be at least 1; got 0"):
+        TrainingPanel(x, y, hidden=0, epochs=10)
+    with pytest.raises(TypeError, match="epochs must be an int, not float"):
+        TrainingPanel(x, y, hidden=3, epochs=2.5)
+
+
+def test_vanishing_panel_honours_every_setting_or_names_the_allowed_ones():
+    panel = VanishingGradientPanel(activations=("relu",), depth=30, width=500, m=8)
+    assert panel.depth.value == 30 and panel.width.value == 500
+    assert panel.profiles["relu"].shape == (30,)
+    np.testing.assert_allclose(panel.profiles["relu"], depth_profile("relu", init="xavier", L=30, width=500,
+                                                                     m=8, seed=0))
+    with pytest.raises(ValueError, match="init must be one of 'xavier', 'he', 'normal', 0.1, 1.0; got 'glorot'"):
+        VanishingGradientPanel(init="glorot")
+    with pytest.raises(ValueError, match="each activation must be one of 'sigmoid', 'tanh', 'relu', "
+                                         "'leaky_relu'; got 'softplus'"):
+        VanishingGradientPanel(activations=("sigmoid", "softplus"))
+    with pytest.raises(ValueError, match="depth must be at least 2; got 1"):
+        VanishingGradientPanel(depth=1)
+
+
+def test_stepper_refuses_a_diverged_network_in_words():
+    big = bl.Network([np.full((2, 3), 1e200), np.full((3, 1), 1e200)], [np.zeros(3), np.zeros(1)],
+                     ["identity", "identity"])
+    with pytest.raises(ValueError, match=r"z\^\(2\) is not finite .*largest \|weight\| is 1e\+200"):
+        DeltaStepper(big, [0.5, 0.1], [1.0])
+    net = bl.Network.random([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+    net.W[1][0, 0] = np.nan  # what a diverged training run leaves behind
+    with pytest.raises(ValueError, match=r"W\^\(1\) holds inf or nan: this network's training diverged"):
+        DeltaStepper(net, [0.5, 0.1], [1.0])
+
+
+def test_a_huge_but_finite_delta_is_drawn_and_every_line_stays_short():
+    import warnings
+
+    net = bl.Network([np.ones((2, 1)), np.ones((1, 1))], [np.zeros(1), np.zeros(1)], ["identity", "identity"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warnings reach the student either
+        s = DeltaStepper(net, [1.5e308, 0.0], [0.0])
+        for example in (0, None):
+            s.example = example
+            for k in range(s.last + 1):
+                s.step = k
+                assert shown_png(s).shape[0] > 0
+                assert len(s.status.value) < 300
+                assert all(len(t.get_text()) < 120 for t in s.picture_parts.texts())
+                assert all(len(line) < 600 for line in s.current_equation.lines)
+    assert s.diagram.labels[2][0].get_text() == "1.5×10³⁰⁸"
+    x, y = bl.datasets.xor(40, seed=0)
+    panel = TrainingPanel(x, y, hidden=3, epochs=30, lr=1000.0)  # may diverge: the line stays short
+    assert len(panel.status.value) < 200
+
+
+def test_check_refuses_a_complex_guess_and_neuron_must_be_a_pair(stepper):
+    feedback = stepper.check(2, np.array([1 + 1j, 0, 0]))
+    assert not feedback.ok and "complex" in feedback.message and "real" in feedback.message
+    net, x, y = four_layer()
+    with pytest.raises(TypeError, match=r"neuron must be a pair \(l, j\).*not 3"):
+        DeltaStepper(net, x, y, neuron=3, prewarm=False)

@@ -4,7 +4,25 @@ from __future__ import annotations
 
 from ..rendering import show_png
 
-__all__ = ["PictureView"]
+__all__ = ["PictureView", "check_choice", "check_count"]
+
+
+def check_choice(name, value, allowed):
+    """``value`` if it is one of ``allowed``, else a ValueError listing them (not a TraitError)."""
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(repr(a) for a in allowed)}; got {value!r}")
+    return value
+
+
+def check_count(name, value, low):
+    """``value`` as an int >= ``low``; TypeError for a non-integer, ValueError below ``low``."""
+    import numpy as np
+
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__} ({value!r})")
+    if value < low:
+        raise ValueError(f"{name} must be at least {low}; got {value}")
+    return int(value)
 
 
 class PictureView:

@@ -104,6 +104,9 @@ class DeltaStepper(PictureView, widgets.VBox):
         self.renderer = BlitRenderer(self.figure, pic.dynamic_artists, pic.dynamic_texts)
         self._limit_for = object()  # the example the bar scale was set for
         if neuron is not None:
+            if isinstance(neuron, (str, bytes)) or not hasattr(neuron, "__len__") or len(neuron) != 2:
+                raise TypeError(f"neuron must be a pair (l, j): layer l = 0..{model.L} and column j "
+                                f"(0-based; the equations show neuron j + 1), not {neuron!r}")
             self.select(*neuron, render=False)
 
         # wiring: every control changes state; one render draws it
@@ -215,11 +218,12 @@ class DeltaStepper(PictureView, widgets.VBox):
         every Next as fast as a revisit. Leaves the picture as it was.
         """
         ex = self.example
-        for k in range(len(self.model)):
-            l = self.model.follow_layer(k) if self.layer_select.value == FOLLOW else self.layer_select.value
-            self._draw(k, ex, l, min(self.index_select.value, self.model.sizes[l]) - 1)
-            self.renderer.warm()
-        self._draw(self.step, ex, *self.selected)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for k in range(len(self.model)):
+                l = self.model.follow_layer(k) if self.layer_select.value == FOLLOW else self.layer_select.value
+                self._draw(k, ex, l, min(self.index_select.value, self.model.sizes[l]) - 1)
+                self.renderer.warm()
+            self._draw(self.step, ex, *self.selected)
 
     def render_png(self):
         """The current picture as PNG bytes (only what changes is redrawn)."""
@@ -249,6 +253,11 @@ class DeltaStepper(PictureView, widgets.VBox):
                 self.index_select.max = model.sizes[l]  # clamps the value
             j = self.index_select.value - 1
             self.example_select.disabled = model.m == 1 or ex is None
+        with np.errstate(over="ignore", invalid="ignore"):  # products of huge values show as ∞
+            self._show_state(k, ex, l, j)
+
+    def _show_state(self, k, ex, l, j):
+        model = self.model
         # the picture first: it is what the student waits for
         self._draw(k, ex, l, j)
         self.show(self.render_png(), f"DeltaStepper figure, {model.status(k)}", self.picture_parts.pixels[0])

@@ -13,10 +13,11 @@ from ..formatting import sig
 from ..rendering import new_figure, render_png
 from ..plotting import plot_decision_boundary, plot_loss_curve
 from ..training_run import run_training
-from .base import PictureView
+from .base import PictureView, check_choice, check_count
 
 __all__ = ["TrainingPanel", "LEARNING_RATES"]
 
+ACTIVATIONS = ("tanh", "sigmoid", "relu", "leaky_relu")
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.2, 0.3, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0)
 
 
@@ -37,17 +38,23 @@ class TrainingPanel(PictureView, widgets.VBox):
             raise ValueError(f"TrainingPanel draws the decision boundary in the plane, so x must have "
                              f"shape (m, 2); got {self.x.shape}")
         self.depth, self.loss, self.batch_size, self.seed, self.dpi = depth, loss, batch_size, seed, dpi
+        # every setting is honoured (a slider widens to take it) or refused by name: never clamped
+        check_choice("activation", activation, ACTIVATIONS)
+        hidden, epochs = check_count("hidden", hidden, 1), check_count("epochs", epochs, 1)
+        if isinstance(lr, bool) or not isinstance(lr, (int, float, np.integer, np.floating)):
+            raise TypeError(f"lr (the learning rate) must be a number, not {type(lr).__name__}")
+        if not (np.isfinite(lr) and lr > 0):
+            raise ValueError(f"lr (the learning rate) must be a positive number, got {lr}")
         # round learning rates (and the one asked for), so the slider shows exactly the value in use
         rates = sorted(set(LEARNING_RATES) | {float(lr)})
         self.lr = widgets.SelectionSlider(options=[(sig(r), r) for r in rates], value=float(lr),
                                           description="learning rate", style={"description_width": "90px"})
-        self.hidden = widgets.IntSlider(value=hidden, min=1, max=32, description="hidden width",
+        self.hidden = widgets.IntSlider(value=hidden, min=1, max=max(32, hidden), description="hidden width",
                                         style={"description_width": "90px"})
-        self.activation = widgets.Dropdown(options=["tanh", "sigmoid", "relu", "leaky_relu"],
-                                           value=activation, description="activation",
+        self.activation = widgets.Dropdown(options=list(ACTIVATIONS), value=activation, description="activation",
                                            style={"description_width": "90px"})
-        self.epochs = widgets.IntSlider(value=epochs, min=10, max=3000, step=10, description="epochs",
-                                        style={"description_width": "90px"})
+        self.epochs = widgets.IntSlider(value=epochs, min=min(10, epochs), max=max(3000, epochs), step=1,
+                                        description="epochs", style={"description_width": "90px"})
         self.train_button = widgets.Button(description="Train", icon="play", button_style="success")
         self.status = widgets.Label()
         self.out = widgets.Output()
