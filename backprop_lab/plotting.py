@@ -21,7 +21,8 @@ from .live_diagrams import DeltaBars, NetworkDiagram
 from .diagrams import (CONTEXT, HIGHLIGHT, SECOND, draw_chain_paths, draw_fan_out, draw_neuron_gates, draw_output_paths,
                         draw_weight_edge, plot_backprop_timing)
 
-__all__ = ["draw_network", "plot_decision_boundary", "network_positions", "NetworkDiagram",
+__all__ = ["draw_network", "plot_decision_boundary", "scatter_classes", "plain_log_ticks", "factor_text",
+           "CLASS_COLOURS", "CLASS_MARKERS", "network_positions", "NetworkDiagram",
            "DeltaBars", "plot_delta_norms", "plot_loss_curve", "short_number", "sup",
            "draw_output_paths", "draw_fan_out", "draw_weight_edge", "draw_chain_paths",
            "draw_neuron_gates", "plot_backprop_timing"]
@@ -182,13 +183,48 @@ def _free_spot(p, q, placed, box=(0.2, 0.09)):
     return spots[int(np.argmax(score))]
 
 
-def plot_decision_boundary(ax, net, x, y=None, resolution=200, margin=0.5, cmap="RdBu_r"):
+# Okabe-Ito colours (colour-blind safe): class k is CLASS_COLOURS[k] with marker CLASS_MARKERS[k];
+# for 0/1 labels, y = 0 is blue and y = 1 vermillion
+CLASS_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+CLASS_MARKERS = ("o", "^", "s", "D", "v", "P", "X", "*")
+
+
+def _light(colour, keep=0.3):
+    """``colour`` mixed with white (``keep`` of the colour): a region's shade behind its points."""
+    from matplotlib.colors import to_rgb
+
+    return tuple(1 - keep * (1 - c) for c in to_rgb(colour))
+
+
+def scatter_classes(ax, x, labels, names=None, s=22):
+    """Points coloured and shaped by class, white-edged, with a legend saying which is which.
+
+    x: (m, 2). labels: (m,) ints 0..k-1. names: k legend entries (default "y = 0", "y = 1" for two
+    classes, "class 0", ... otherwise). Returns the list of PathCollections, one per class.
+    """
+    labels = np.asarray(labels).astype(int)
+    k = int(labels.max()) + 1 if labels.size else 0
+    if k > len(CLASS_COLOURS):
+        raise ValueError(f"scatter_classes draws at most {len(CLASS_COLOURS)} classes, got {k}")
+    if names is None:
+        names = [f"y = {c}" for c in range(k)] if k <= 2 else [f"class {c}" for c in range(k)]
+    out = [ax.scatter(x[labels == c, 0], x[labels == c, 1], color=CLASS_COLOURS[c], marker=CLASS_MARKERS[c],
+                      edgecolors="white", linewidths=0.6, s=s, zorder=3, label=names[c]) for c in range(k)]
+    ax.legend(handles=out, fontsize=9, loc="upper right", framealpha=0.9)
+    return out
+
+
+def plot_decision_boundary(ax, net, x, y=None, resolution=200, margin=0.5, colorbar=True, cax=None):
     """Shade the network's output over the plane of a 2-input network, and scatter the data.
 
     x: (m, 2). y: (m, 1) labels in [0, 1] or one-hot (m, k), or None. For one output the
-    shading is a^(L) and the 0.5 contour is drawn; for k outputs it is the argmax class.
-    Returns the ``contourf`` artist.
+    shading is a^(L), light blue (near 0) to light vermillion (near 1), the colours of the points
+    y = 0 and y = 1, with the 0.5 contour and a colour bar (``colorbar``; in ``cax`` if given); for
+    k outputs each region is the light shade of its class's point colour. A legend says which
+    colour is which class. Returns the ``contourf`` artist.
     """
+    from matplotlib.colors import LinearSegmentedColormap, ListedColormap
+
     from .network import forward
 
     x = np.asarray(x, dtype=float)
@@ -200,20 +236,68 @@ def plot_decision_boundary(ax, net, x, y=None, resolution=200, margin=0.5, cmap=
     out = forward(net, np.c_[gx.ravel(), gy.ravel()]).a[net.L]
     if out.shape[1] == 1:
         field = out[:, 0].reshape(gx.shape)
-        cs = ax.contourf(gx, gy, field, levels=np.linspace(0, 1, 11) if field.min() >= 0 and field.max() <= 1 else 20,
-                         cmap=cmap, alpha=0.6)
+        shade = LinearSegmentedColormap.from_list(
+            "output", [_light(CLASS_COLOURS[0], 0.4), (1, 1, 1), _light(CLASS_COLOURS[1], 0.4)])
+        inside = field.min() >= 0 and field.max() <= 1
+        cs = ax.contourf(gx, gy, field, levels=np.linspace(0, 1, 11) if inside else 20, cmap=shade)
         ax.contour(gx, gy, field, levels=[0.5], colors="k", linewidths=1)
+        if colorbar or cax is not None:
+            bar = ax.figure.colorbar(cs, ax=None if cax is not None else ax, cax=cax)
+            bar.set_label("network output $a^{(L)}$ (0.5: the black line)", fontsize=9)
+            bar.ax.tick_params(labelsize=9)
     else:
+        k = out.shape[1]
         field = out.argmax(axis=1).reshape(gx.shape)
-        cs = ax.contourf(gx, gy, field, levels=np.arange(out.shape[1] + 1) - 0.5, cmap="tab10", alpha=0.35)
+        regions = ListedColormap([_light(CLASS_COLOURS[c]) for c in range(k)])
+        cs = ax.contourf(gx, gy, field, levels=np.arange(k + 1) - 0.5, cmap=regions)
+        if cax is not None:
+            cax.set_visible(False)
     if y is not None:
         y = np.asarray(y)
-        labels = y[:, 0] if y.shape[1] == 1 else y.argmax(axis=1)
-        ax.scatter(x[:, 0], x[:, 1], c=labels, cmap=cmap if y.shape[1] == 1 else "tab10",
-                   edgecolors="k", s=18, zorder=3)
+        labels = (y[:, 0] > 0.5).astype(int) if y.shape[1] == 1 else y.argmax(axis=1)
+        names = None
+        if y.shape[1] > 1:
+            names = [f"class {c}" for c in range(y.shape[1])]
+        scatter_classes(ax, x, labels, names)
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     return cs
+
+
+def _plain_log_label(axis, v):
+    """A log axis's label for v: plain (0.2, 0.5, 1) between 1e-4 and 1e5, a power of ten
+    elsewhere; the 2 and 5 of a decade only when the axis spans at most 3 decades."""
+    if v <= 0:
+        return ""
+    k = np.log10(v)
+    decade = abs(k - round(k)) < 1e-9
+    lo, hi = sorted(axis.get_view_interval())
+    if not decade and lo > 0 and np.log10(hi / lo) > 3:
+        return ""
+    if 1e-4 <= v < 1e5:
+        return f"{v:g}"
+    return f"$10^{{{int(round(k))}}}$" if decade else ""
+
+
+def plain_log_ticks(ax, axis="y"):
+    """Tick labels of a log axis as plain numbers (0.2, 0.5, 1) where they are between 1e-4 and
+    1e5, powers of ten (10^-9) elsewhere; never "6×10^-1". Minor ticks get no label."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=40))
+    target.set_major_formatter(FuncFormatter(lambda v, _pos: _plain_log_label(target, v)))
+    target.set_minor_formatter(NullFormatter())
+
+
+def factor_text(r):
+    """A factor per layer as the notebooks write it: 0.25 -> '× 1/4', 0.5 -> '× 1/2', 0.3 -> '× 0.3'."""
+    from fractions import Fraction
+
+    f = Fraction(float(r)).limit_denominator(100)
+    if f.numerator == 1 and f.denominator > 1 and abs(float(f) - r) < 1e-12:
+        return f"× 1/{f.denominator}"
+    return f"× {r:g}"
 
 
 _SUPERSCRIPT = str.maketrans("0123456789-T", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᵀ")
@@ -254,10 +338,11 @@ def plot_delta_norms(ax, norms, label=None, layers=None, reference=None, **kwarg
     if reference is not None:
         guide = norms[-1] * float(reference) ** (layers[-1] - layers)
         ax.semilogy(layers, guide, ls="--", color=line.get_color(), alpha=0.6, lw=1,
-                    label=f"×{reference:g} per layer" + (f" ({label})" if label else ""))
+                    label=f"{factor_text(reference)} per layer" + (f" ({label})" if label else ""))
     ax.set_xlabel("layer $l$ (the backward pass runs right to left)")
     ax.set_ylabel(r"$\|\delta^{(l)}\|$")
     ax.set_xticks(layers)
+    plain_log_ticks(ax)
     return line
 
 
@@ -269,4 +354,5 @@ def plot_loss_curve(ax, history, label=None, **kwargs):
     (line,) = ax.semilogy(np.arange(history.size), history, label=label, **kwargs)
     ax.set_xlabel("epoch")
     ax.set_ylabel("cost $C$")
+    plain_log_ticks(ax)
     return line

@@ -8,6 +8,7 @@ times the displayed scale (the <img>'s CSS width / the PNG's width).
 
 import base64
 import io
+import re
 
 import numpy as np
 import pytest
@@ -78,3 +79,67 @@ def test_node_labels_fit_inside_their_neurons():
                 half_width = s.diagram.node_width / 72 * s.figure.dpi / 2
                 box = t.get_window_extent(renderer)
                 assert cx - half_width < box.x0 and box.x1 < cx + half_width, (k, t.get_text())
+
+
+# ---- the plots of 06 and 07 (items 9-11) -----------------------------------------------------------
+
+def _drawn_labels(ax, axis="y"):
+    ax.figure.canvas.draw()
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    return [t.get_text() for t in target.get_ticklabels() if t.get_text()]
+
+
+def test_log_axes_have_plain_tick_labels():
+    from matplotlib.figure import Figure
+
+    from backprop_lab.plotting import plot_delta_norms, plot_loss_curve
+
+    ax = Figure().add_subplot()
+    plot_loss_curve(ax, [0.69, 0.5, 0.4, 0.35])  # less than one decade: the case of "6×10⁻¹"
+    labels = _drawn_labels(ax)
+    assert labels and all(re.fullmatch(r"\d+(\.\d+)?", t) for t in labels), labels  # plain: 0.5, 0.2
+    ax = Figure().add_subplot()
+    plot_delta_norms(ax, np.logspace(-9, 2, 10))  # eleven decades: powers of ten only
+    labels = _drawn_labels(ax)
+    assert labels and not any("×" in t or "times" in t for t in labels)
+    assert all(t.startswith("$10^") or float(t) in (0.0001, 0.001, 0.01, 0.1, 1, 10, 100) for t in labels)
+
+
+def test_decision_boundaries_say_which_colour_is_which():
+    from matplotlib.colors import to_rgb
+    from matplotlib.figure import Figure
+
+    from backprop_lab.plotting import CLASS_COLOURS, plot_decision_boundary
+
+    x, y = bl.datasets.moons(60, noise=0.15, seed=0)
+    net = bl.Network.random([2, 4, 1], ["tanh", "sigmoid"], seed=0)
+    fig = Figure()
+    ax = fig.add_subplot()
+    plot_decision_boundary(ax, net, x, y)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["y = 0", "y = 1"]
+    assert len(fig.axes) == 2 and "a^{(L)}" in fig.axes[1].get_ylabel()  # the colour bar and its label
+    # the points are the colours of their side of the shading, darker: never dark dots on dark shading
+    shade = ax.collections[0].get_cmap()
+    for end, colour in ((0.0, CLASS_COLOURS[0]), (1.0, CLASS_COLOURS[1])):
+        region = np.array(shade(end)[:3])
+        assert np.argmax(region) == np.argmax(to_rgb(colour)) and region.min() > 0.5
+    xs, ys = bl.datasets.spirals(60, classes=3, noise=0.2, seed=0)
+    net3 = bl.Network.random([2, 8, 3], ["relu", "softmax"], seed=0)
+    ax = Figure().add_subplot()
+    plot_decision_boundary(ax, net3, xs, ys)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["class 0", "class 1", "class 2"]
+    regions = ax.collections[0].get_cmap()
+    for c in range(3):  # region c is a light shade of the colour of class c's points
+        region, point = np.array(regions(c)[:3]), np.array(to_rgb(CLASS_COLOURS[c]))
+        np.testing.assert_allclose(1 - region, 0.3 * (1 - point), atol=1e-6)
+
+
+def test_the_factor_per_layer_is_written_one_way():
+    from matplotlib.figure import Figure
+
+    from backprop_lab.plotting import factor_text, plot_delta_norms
+
+    assert factor_text(0.25) == "× 1/4" and factor_text(0.5) == "× 1/2" and factor_text(0.3) == "× 0.3"
+    ax = Figure().add_subplot()
+    plot_delta_norms(ax, [0.01, 0.04, 0.16], label="sigmoid", reference=0.25)
+    assert ax.get_lines()[1].get_label() == "× 1/4 per layer (sigmoid)"
