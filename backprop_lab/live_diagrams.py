@@ -7,9 +7,9 @@
 * :func:`text_colour_on`, :func:`contrast_ratio` - black or white text, whichever reads better on a fill.
 
 How the picture reads without colour: every neuron shows its number (its sign included); a negative
-edge is dashed, a positive one solid; a bar points up or down; a neuron not computed yet is hatched,
+edge is dashed, a positive one solid; a bar points up or down; a neuron not computed yet is white,
 outlined with a dashed line and labelled "—" (never a pale colour, which is what a tiny value looks
-like). Numbers are :func:`backprop_lab.formatting.unicode`: the equations' digits.
+like; hatching read as well but cost 1.2 ms per layer and frame). Numbers are :func:`backprop_lab.formatting.unicode`: the equations' digits.
 """
 
 from __future__ import annotations
@@ -106,8 +106,6 @@ class NetworkDiagram:
     EMPTY_FILL = (1.0, 1.0, 1.0, 1.0)
     EMPTY_EDGE = (0.35, 0.35, 0.35, 1.0)
     GREY_EDGE = (0.80, 0.80, 0.80, 1.0)
-    HATCH = "//"
-    HATCH_COLOUR = (0.72, 0.72, 0.72, 1.0)  # light, so the "—" on top reads at 4.5:1 against white
 
     def __init__(self, ax, net_or_sizes, cmap=CMAP, node_width=58.0, node_height=28.0, fontsize=FONTSIZE):
         from matplotlib import colormaps
@@ -153,7 +151,7 @@ class NetworkDiagram:
                node_labels=True):
         """Recolour the picture.
 
-        node_values : one entry per layer l = 0..L, each None (not computed: hatched, "—") or
+        node_values : one entry per layer l = 0..L, each None (not computed: white, dashed, "—") or
             (n_l,). Colours share one symmetric scale over all layers (blue negative, red positive).
         edge_values : one entry per layer l = 1..L, each None (grey, dotted) or (n_{l-1}, n_l);
             colour and width follow the value, a negative edge is dashed.
@@ -173,8 +171,6 @@ class NetworkDiagram:
                 sc.set_facecolor([self.EMPTY_FILL] * sizes[l])
                 sc.set_edgecolor([self.EMPTY_EDGE])
                 sc.set_linestyle("--")
-                sc.set_hatch(self.HATCH)
-                sc.set_hatchcolor(self.HATCH_COLOUR)
                 for t in self.labels[l]:
                     t.set_text(NOT_COMPUTED if node_labels else "")
                     t.set_color("black")
@@ -183,7 +179,6 @@ class NetworkDiagram:
                 sc.set_facecolor(fills)
                 sc.set_edgecolor([(0.25, 0.25, 0.25, 1.0)])
                 sc.set_linestyle("-")
-                sc.set_hatch(None)
                 for t, val, fill in zip(self.labels[l], v, fills):
                     t.set_text(unicode(val) if node_labels else "")
                     t.set_color(text_colour_on(fill))

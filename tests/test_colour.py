@@ -87,11 +87,12 @@ def test_not_computed_neurons_do_not_look_like_a_small_value():
     d.update([np.array([1e-9, -1e-9]), None, None])
     tiny = d.nodes[0].get_facecolor()
     empty = d.nodes[1].get_facecolor()
-    assert d.nodes[1].get_hatch() and not d.nodes[0].get_hatch()
+    dashed = [any(dashes for _, dashes in sc.get_linestyle()) for sc in d.nodes]
+    assert dashed == [False, True, True]  # a dashed outline marks "not computed yet"
     assert [t.get_text() for t in d.labels[1]] == ["—"] * 3
     assert [t.get_text() for t in d.labels[0]] == ["1×10⁻⁹", "−1×10⁻⁹"]
     assert np.all(np.abs(np.asarray(tiny)[:, :3] - np.asarray(empty)[0, :3]).max(axis=1) > 0.05)
-    assert contrast_ratio((0, 0, 0), d.HATCH_COLOUR) >= 4.5  # the "—" over the hatching
+    assert contrast_ratio((0, 0, 0), d.EMPTY_FILL) >= 4.5  # the "—" on white
 
 
 @pytest.mark.parametrize("kind", sorted(MACHADO))

@@ -42,7 +42,7 @@ def test_network_diagram_updates_colours_labels_highlight_and_ring():
     sizes = [2, 3, 2]
     ax = new_ax()
     d = NetworkDiagram(ax, sizes)
-    empty = to_rgba(NetworkDiagram.EMPTY_FILL)  # not computed: white, hatched, "—"
+    empty = to_rgba(NetworkDiagram.EMPTY_FILL)  # not computed: white, dashed outline, "—"
     assert all(np.allclose(sc.get_facecolor(), empty) for sc in d.nodes)
     assert [lc.get_segments().__len__() for lc in d.edges] == [6, 6]
     a1 = np.array([-1.0, 0.0, 1.0])
@@ -53,7 +53,7 @@ def test_network_diagram_updates_colours_labels_highlight_and_ring():
     assert colours[0][2] > colours[0][0] and colours[2][0] > colours[2][2]
     assert np.allclose(colours[0], d.cmap(0.0)) and np.allclose(colours[2], d.cmap(1.0))
     assert np.allclose(d.nodes[0].get_facecolor(), empty) and np.allclose(d.nodes[2].get_facecolor(), empty)
-    assert d.nodes[0].get_hatch() and not d.nodes[1].get_hatch()
+    assert d.nodes[0].get_linestyle()[0][1] and not d.nodes[1].get_linestyle()[0][1]  # dashed: not computed
     assert [t.get_text() for t in d.labels[1]] == ["−1", "0", "1"]  # the equations' digits
     assert [t.get_text() for t in d.labels[0]] == ["—", "—"]
     # segments of layer 2 run in the order of W[2].reshape(-1); the widest is |W| = 2

@@ -246,7 +246,7 @@ def test_batch_mean_equations_give_the_gradients():
     assert ends_with_result(eq.lines[0], fmt_number(bwd.db[1][1]))
     for e in range(4):
         assert fmt_number(bwd.delta[1][e, 1]).lstrip("-") in eq.lines[0]
-    assert "dC/db_2^(1)" in eq.note  # column 1 is neuron 2
+    assert r"\partial C/\partial b_{2}^{(1)}" in eq.note  # column 1 is neuron 2
     eq = s.equation(s.last, 2, 1, example=None)
     assert ends_with_result(eq.lines[0], fmt_number(bwd.db[2][1]))
     for i in range(3):
@@ -268,9 +268,9 @@ def test_equations_before_a_quantity_is_known_say_when_it_will_be():
     eq = s.equation(1, 3, 0, example=0)
     assert eq.lines == (r"a_{1}^{(3)} = \ ?",) and "step 3" in eq.note
     eq = s.equation(s.step_of("delta", 3), 1, 2, example=0)
-    assert eq.lines == (r"\delta_{3}^{(1)} = \ ?",) and "needs delta^(2) first" in eq.note
+    assert eq.lines == (r"\delta_{3}^{(1)} = \ ?",) and r"needs $\delta^{(2)}$ first" in eq.note
     eq = s.equation(s.step_of("delta", 3), 0, 1, example=2)
-    assert eq.lines == ("a_{2}^{(0)} = x_{2} = 0.8",) and "no delta" in eq.note
+    assert eq.lines == ("a_{2}^{(0)} = x_{2} = 0.8",) and r"no $\delta$" in eq.note
     # l=None follows the step: the layer it computes
     assert s.equation(s.step_of("delta", 2), None, 0, 0).layer == 2
     assert s.equation(s.step_of("forward", 1), None, 0, 0).layer == 1

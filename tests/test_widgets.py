@@ -205,8 +205,9 @@ def test_check_uses_the_example_on_show(stepper):
 
 def test_the_picture_changes_with_every_step(stepper):
     d = stepper.diagram
-    def not_computed(l):  # white, hatched, dashed outline, labelled "—"
-        return (np.allclose(face(d.nodes[l]), to_rgba(d.EMPTY_FILL)) and bool(d.nodes[l].get_hatch())
+    def not_computed(l):  # white, dashed outline, labelled "—"
+        return (np.allclose(face(d.nodes[l]), to_rgba(d.EMPTY_FILL))
+                and any(dashes for _, dashes in d.nodes[l].get_linestyle())
                 and all(t.get_text() == "—" for t in d.labels[l]))
 
     assert not_computed(1)  # nothing computed yet

@@ -28,7 +28,7 @@ __all__ = ["Equation", "equation"]
 class Equation:
     """The substituted equation for one neuron at one step.
 
-    lines : display-math LaTeX lines (without $$). note : plain text shown under them.
+    lines : display-math LaTeX lines (without $$). note : text shown under them, its maths in $...$.
     layer : l. j : the neuron's column in the arrays (0-based; the text shows neuron j + 1).
     example : the example index, or None for the batch mean.
     reference : the :class:`~backprop_lab.references.Section` that derives this equation.
@@ -87,7 +87,7 @@ def equation(model, k, l, j, example):
     elif s.kind in ("input", "forward"):
         if l > s.forward_known:
             lines = (rf"a_{{{n}}}^{{({l})}} = \ ?",)
-            note = (f"a^({l}) is not computed yet: the forward pass reaches layer {l} at "
+            note = (rf"$a^{{({l})}}$ is not computed yet: the forward pass reaches layer {l} at "
                     f"step {model.step_of('forward', l)}.")
         else:
             lines, note = _forward(model, l, j, example)
@@ -97,7 +97,7 @@ def equation(model, k, l, j, example):
         reference = section("output_delta") if l == model.L else section("recursion_forms")
         if not s.has_delta(l):
             lines = (rf"\delta_{{{n}}}^{{({l})}} = \ ?",)
-            note = (f"delta^({l}) is not computed yet: it needs delta^({l + 1}) first "
+            note = (rf"$\delta^{{({l})}}$ is not computed yet: it needs $\delta^{{({l + 1})}}$ first "
                     f"(step {model.step_of('delta', l)}). Can you predict it?")
         else:
             lines, note = _delta(model, l, j, example)
@@ -166,7 +166,7 @@ def _mean_line(model, lhs, values, result):
 
 
 def _batch_note(model):
-    return (f"The mean over the batch of m = {model.m} examples. The equation holds for each "
+    return (f"The mean over the batch of $m = {model.m}$ examples. The equation holds for each "
             f"example: choose one example to see it with its numbers.")
 
 
@@ -175,7 +175,7 @@ def _batch_mean(model, example):
 
 
 def _input(model, j, example):
-    n, note = j + 1, "Layer 0 is the input x: it has no z and no delta."
+    n, note = j + 1, r"Layer 0 is the input $x$: it has no $z$ and no $\delta$."
     if _batch_mean(model, example):
         return (_mean_line(model, rf"a_{{{n}}}^{{(0)}}", model.per_example("a", 0)[:, j], model.a(0)[j]),), note
     return (rf"a_{{{n}}}^{{(0)}} = x_{{{n}}} = {latex(model.a(0, example or 0)[j])}",), note
@@ -198,7 +198,7 @@ def _forward(model, l, j, example):
         line2 = rf"a_{{{n}}}^{{({l})}} = g_{l}(z_{{{n}}}^{{({l})}}) = {g.latex_value(z)} = {latex(a)}"
     else:
         line2 = rf"a_{{{n}}}^{{({l})}} = {g.name}(z^{{({l})}})_{{{n}}} = {latex(a)}"
-    return (line1, line2), f"g_{l} is {g.name}."
+    return (line1, line2), f"$g_{l}$ is {g.name}."
 
 
 def _cost(model, j, example):
@@ -207,13 +207,14 @@ def _cost(model, j, example):
         terms = latex_sum(latex_factor(v) for v in model.c)
         r = rel(sum(shown(v) for v in model.c) / model.m, model.C, model.m <= MAX_TERMS)
         return ((rf"C = \frac{{1}}{{m}}\sum_x c(x) = \frac{{1}}{{{model.m}}}\big({terms}\big) {r} {latex(model.C)}",),
-                f"C is the mean of the per-example cost c ({loss.name}) over the batch.")
+                f"$C$ is the mean of the per-example cost $c$ ({loss.name}) over the batch.")
     e = example or 0
     a, y = model.a(L, e), model.targets(e)
     lines = [approx_where_rounded(loss.latex_value(a, y, L, c=model.c[e]))]
     if j is not None:
         lines.append(approx_where_rounded(loss.latex_grad(a, y, j, L)))
-    return tuple(lines), f"Example {e}: the per-example cost ({loss.name}); dc/da^({L}) starts the backward pass."
+    return tuple(lines), (f"Example {e}: the per-example cost ({loss.name}); "
+                          rf"$\partial c/\partial a^{{({L})}}$ starts the backward pass.")
 
 
 def _delta(model, l, j, example):
@@ -221,7 +222,7 @@ def _delta(model, l, j, example):
     lhs = rf"\delta_{{{n}}}^{{({l})}}"
     if _batch_mean(model, example):
         return ((_mean_line(model, lhs, model.per_example("delta", l)[:, j], model.delta(l)[j]),),
-                _batch_note(model) + f" This mean is dC/db_{n}^({l}).")
+                _batch_note(model) + rf" This mean is $\partial C/\partial b_{{{n}}}^{{({l})}}$.")
     e = example or 0
     d, z, a = model.delta(l, e)[j], model.z(l, e)[j], model.a(l, e)[j]
     gp_line = approx_where_rounded(rf"g_{l}'(z_{{{n}}}^{{({l})}}) = " + (g.latex_prime(z, a) if g.elementwise else ""))
@@ -230,7 +231,8 @@ def _delta(model, l, j, example):
         if model.loss.is_fused(g):
             r = rel(shown(a) - shown(y[j]), d)
             return ((rf"{lhs} = a_{{{n}}}^{{({L})}} - y_{{{n}}} = {latex(a)} - {latex_factor(y[j])} {r} {latex(d)}",),
-                    f"For {g.name} with {model.loss.name}, dc/da times g' simplifies to a - y (notebook 02).")
+                    rf"For {g.name} with {model.loss.name}, $\frac{{\partial c}}{{\partial a}}\, g'$ simplifies "
+                    r"to $a - y$ (notebook 02).")
         dcda = model.loss.grad(a_out[None, :], y[None, :])[0]
         if not g.elementwise:
             dot = float(np.dot(a_out, dcda))
@@ -240,19 +242,20 @@ def _delta(model, l, j, example):
                      rf" = a_{{{n}}}\Big(\frac{{\partial c}}{{\partial a_{{{n}}}}} - \sum_k a_k "
                      rf"\frac{{\partial c}}{{\partial a_k}}\Big) = {latex(a)}\big({latex_factor(dcda[j])} - "
                      rf"{latex_factor(dot)}\big) {r} {latex(d)}",),
-                    f"{g.name} is not elementwise: every a_k depends on z_{n}, so the sum over "
-                    f"k does not collapse (notebook 02).")
+                    rf"{g.name} is not elementwise: every $a_k$ depends on $z_{{{n}}}$, so the sum over "
+                    r"$k$ does not collapse (notebook 02).")
         gp = float(g.prime(np.array([z]), np.array([a]))[0])
         r = rel(shown(dcda[j]) * shown(gp), d)
         line1 = (rf"{lhs} = \frac{{\partial c}}{{\partial a_{{{n}}}^{{({L})}}}}\, g_{L}'(z_{{{n}}}^{{({L})}})"
                  rf" = {latex_factor(dcda[j])} \cdot {latex_factor(gp)} {r} {latex(d)}")
         return ((line1, gp_line),
-                f"Output layer: of the sum over k of dc/da_k da_k/dz_{n}, only k = {n} survives "
-                f"for an elementwise g (notebook 02, Step 2).")
+                rf"Output layer: of the sum over $k$ of $\frac{{\partial c}}{{\partial a_k}}"
+                rf"\frac{{\partial a_k}}{{\partial z_{{{n}}}}}$, only $k = {n}$ survives "
+                r"for an elementwise $g$ (notebook 02, Step 2).")
     dn, W = model.delta(l + 1, e), model.weights(l + 1)
     if not g.elementwise:
         return ((rf"{lhs} = \Big(J^T \big(\delta^{{({l + 1})}} W^{{({l + 1})T}}\big)\Big)_{{{n}}} = {latex(d)}",),
-                f"{g.name} is not elementwise, so g' is its Jacobian J.")
+                rf"{g.name} is not elementwise, so $g'$ is its Jacobian $J$.")
     terms = latex_sum(rf"{latex_factor(dn[k])} \cdot {latex_factor(W[j, k])}" for k in range(len(dn)))
     s = float(dn @ W[j])
     gp = float(g.prime(np.array([z]), np.array([a]))[0])
@@ -263,9 +266,9 @@ def _delta(model, l, j, example):
              rf" = {latex_factor(s)} \cdot {latex_factor(gp)} {rel(shown(s) * shown(gp), d)} {latex(d)}")
     line2 = rf"{total} = {terms} {r_sum} {latex(s)}"
     return ((line1, line2, gp_line),
-            f"Each term delta_k^({l + 1}) W_{n},k^({l + 1}) flows back along an edge from "
-            f"neuron k of layer {l + 1} (the exercise's W^T: (W^T)_kj = W_jk). "
-            f"g_{l} is {g.name}.")
+            rf"Each term $\delta_k^{{({l + 1})}} W_{{{n},k}}^{{({l + 1})}}$ flows back along an edge from "
+            rf"neuron $k$ of layer {l + 1} (the exercise's $W^T$: $(W^T)_{{kj}} = W_{{jk}}$). "
+            rf"$g_{l}$ is {g.name}.")
 
 
 def _gradients(model, l, j, example):
@@ -276,7 +279,7 @@ def _gradients(model, l, j, example):
         rows = [rf"\frac{{\partial C}}{{\partial W_{{{i + 1},{n}}}^{{({l})}}}} = \frac{{1}}{{m}}\sum_x "
                 rf"a_{{{i + 1}}}^{{({l - 1})}}\delta_{{{n}}}^{{({l})}} = {latex(model.bwd.dW[l][i, j])}"
                 for i in range(n_prev)]
-        note = f"Means over the batch of m = {model.m} example(s), because C is the mean of c."
+        note = f"Means over the batch of $m = {model.m}$ example(s), because $C$ is the mean of $c$."
     else:
         d = model.delta(l, example)[j]
         a_prev = model.a(l - 1, example)
@@ -285,7 +288,7 @@ def _gradients(model, l, j, example):
                 rf"\delta_{{{n}}}^{{({l})}} = {latex_factor(a_prev[i])} \cdot {latex_factor(d)} "
                 rf"{rel(shown(a_prev[i]) * shown(d), a_prev[i] * d)} {latex(a_prev[i] * d)}"
                 for i in range(n_prev)]
-        note = (f"Example {example} alone; dC/dW and dC/db are the means of these over the batch "
-                f"of m = {model.m}.")
+        note = (rf"Example {example} alone; $\partial C/\partial W$ and $\partial C/\partial b$ are the "
+                f"means of these over the batch of $m = {model.m}$.")
     visible = rows if len(rows) <= 5 else rows[:4] + [rf"\dots\ (\text{{{len(rows) - 4} more weights}})"]
     return tuple(lines + visible), note
