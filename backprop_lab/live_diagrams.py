@@ -227,6 +227,8 @@ class ColourKey:
         ax.set_ylim(0, 1)
         ax.set_xticks([])
         ax.set_yticks([])
+        for spine in ax.spines.values():  # the gradient is redrawn per frame: nothing may sit on it
+            spine.set_visible(False)
         kw = dict(fontsize=fontsize, transform=ax.transAxes)
         self.caption = ax.text(0.0, 1.15, "", ha="left", va="bottom", **kw)
         self.low = ax.text(0.0, -0.2, "", ha="left", va="top", **kw)
@@ -237,10 +239,14 @@ class ColourKey:
     def update(self, caption, scale):
         """caption : what the colour shows; scale : the largest |value| (the ends), or None."""
         self.scale = scale
+        self.image.set_visible(scale is not None)  # no colour scale where nothing is coloured
         self.caption.set_text(caption)
         self.low.set_text("" if scale is None else unicode(-scale))
         self.high.set_text("" if scale is None else "+" + unicode(scale))
         self.zero.set_text("" if scale is None else "0")
+
+    def dynamic_artists(self):
+        return [self.image]
 
     def dynamic_texts(self):
         return [self.caption, self.low, self.zero, self.high]

@@ -143,3 +143,21 @@ def test_the_factor_per_layer_is_written_one_way():
     ax = Figure().add_subplot()
     plot_delta_norms(ax, [0.01, 0.04, 0.16], label="sigmoid", reference=0.25)
     assert ax.get_lines()[1].get_label() == "× 1/4 per layer (sigmoid)"
+
+
+@pytest.mark.parametrize("make", ["training", "vanishing"])
+def test_the_panels_texts_are_at_least_11_css_px_and_never_upscaled(make):
+    from backprop_lab.widgets import TrainingPanel, VanishingGradientPanel
+
+    if make == "training":
+        x, y = bl.datasets.moons(60, noise=0.15, seed=0)
+        panel = TrainingPanel(x, y, hidden=4, epochs=20)
+    else:
+        panel = VanishingGradientPanel(depth=6, width=10, m=8)
+    natural, css = shown(panel)
+    assert css <= natural <= OUTPUT_WIDTH
+    texts = [t for t in panel.figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    assert len(texts) > 5
+    for t in texts:
+        px = t.get_fontsize() * panel.figure.dpi / 72 * css / natural
+        assert px >= MIN_TEXT, (make, t.get_text(), px)

@@ -101,7 +101,8 @@ class StepperPicture:
         self.bars = DeltaBars(self.ax_bars, sizes)
 
     def dynamic_artists(self):
-        return self.diagram.dynamic_artists() + self.bars.dynamic_artists()
+        return (self.diagram.dynamic_artists() + self.node_key.dynamic_artists() + self.edge_key.dynamic_artists()
+                + self.bars.dynamic_artists())
 
     def dynamic_texts(self):
         return (self.diagram.dynamic_texts() + self.node_key.dynamic_texts() + self.edge_key.dynamic_texts()
