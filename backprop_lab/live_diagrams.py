@@ -222,7 +222,12 @@ class ColourKey:
     def __init__(self, ax, cmap=CMAP, fontsize=FONTSIZE):
         self.ax = ax
         gradient = np.linspace(0, 1, 256)[None, :]
+        from matplotlib.patches import Rectangle
+
         self.image = ax.imshow(gradient, aspect="auto", cmap=cmap, extent=(-1, 1, 0, 1))
+        # drawn over the gradient where nothing is coloured (cheaper per frame than redrawing the image)
+        self.cover = ax.add_patch(Rectangle((-1.01, -0.05), 2.02, 1.1, fc="white", ec="none", zorder=5,
+                                           visible=False, clip_on=False))
         ax.set_xlim(-1, 1)
         ax.set_ylim(0, 1)
         ax.set_xticks([])
@@ -239,14 +244,14 @@ class ColourKey:
     def update(self, caption, scale):
         """caption : what the colour shows; scale : the largest |value| (the ends), or None."""
         self.scale = scale
-        self.image.set_visible(scale is not None)  # no colour scale where nothing is coloured
+        self.cover.set_visible(scale is None)  # no colour scale where nothing is coloured
         self.caption.set_text(caption)
         self.low.set_text("" if scale is None else unicode(-scale))
         self.high.set_text("" if scale is None else "+" + unicode(scale))
         self.zero.set_text("" if scale is None else "0")
 
     def dynamic_artists(self):
-        return [self.image]
+        return [self.cover]
 
     def dynamic_texts(self):
         return [self.caption, self.low, self.zero, self.high]
@@ -285,8 +290,9 @@ class DeltaBars:
             panel = Rectangle((x0 - 0.5 - pad, -1.05), n + 2 * pad, 2.1, fc="0.96", ec="none", zorder=0)
             ax.add_patch(panel)
             self.panels.append(panel)
+            # the bars' geometry and heights (the API); one PolyCollection draws them all (fast)
             self.bars.append(ax.bar(xs, np.zeros(n), width=0.7, color="0.7", edgecolor="0.3",
-                                    linewidth=0.5, zorder=2))
+                                    linewidth=0.5, zorder=2, visible=False))
             self.notes.append(ax.text(centre, 0.35, "not yet", ha="center", va="center", fontsize=fontsize,
                                       color="0.25", zorder=3))
             # the last group's caption ends at its panel's right edge, so it stays inside the picture
@@ -294,6 +300,10 @@ class DeltaBars:
             self.labels.append(ax.text(cx, -1.08, "", ha=ha, va="top", fontsize=fontsize, zorder=3))
             self.centres.append(centre)
             x0 += n + pad + self.GAP
+        from matplotlib.collections import PolyCollection
+
+        self.shapes = PolyCollection([], edgecolors="0.3", linewidths=0.5, zorder=2)
+        ax.add_collection(self.shapes, autolim=False)
         self.zero_line = ax.axhline(0, xmin=0.01, color="0.3", lw=0.6, zorder=1)  # clear of the spine
         ax.set_xlim(-0.9, x0 - self.GAP - 0.1)
         ax.set_ylim(-1.1, 1.1)
@@ -322,6 +332,7 @@ class DeltaBars:
     def update(self, values, current=None):
         """values : one entry per layer l = 1..L, None (not computed) or (n_l,). current : a layer to mark."""
         values = _check_layers(values, self.sizes, 1, "values", lambda l: (self.sizes[l],))
+        polys, faces = [], []
         for l, (v, bars, note, label, panel) in enumerate(
                 zip(values, self.bars, self.notes, self.labels, self.panels), start=1):
             heights = np.zeros(self.sizes[l]) if v is None else np.clip(v / self.limit, -1.0, 1.0)
@@ -329,6 +340,9 @@ class DeltaBars:
             for rect, h, c in zip(bars, heights, colors):
                 rect.set_height(h)
                 rect.set_facecolor(c)
+                x0, w = rect.get_x(), rect.get_width()
+                polys.append(np.array([(x0, 0), (x0 + w, 0), (x0 + w, h), (x0, h)]) if h else np.zeros((0, 2)))
+                faces.append(c)
             note.set_visible(v is None)
             text = rf"$\delta^{{({l})}}$"
             if v is not None:
@@ -339,6 +353,8 @@ class DeltaBars:
             label.set_color("#b35900" if is_current else "black")  # dark orange: 4.5:1 on the panel
             label.set_fontweight("bold" if is_current else "normal")
             panel.set_facecolor((1.0, 0.65, 0.0, 0.18) if is_current else "0.96")
+        self.shapes.set_verts([p for p in polys if len(p)])
+        self.shapes.set_facecolor([c for p, c in zip(polys, faces) if len(p)])
 
     def shown(self, l):
         """The values the bars of layer l show, in the data's units: heights times the limit (n_l,)."""
@@ -346,7 +362,7 @@ class DeltaBars:
 
     def dynamic_artists(self):
         """Every artist but text that :meth:`update` may change, in drawing order (for blitting)."""
-        return list(self.panels) + [self.zero_line] + [r for bars in self.bars for r in bars]
+        return list(self.panels) + [self.zero_line, self.shapes]
 
     def dynamic_texts(self):
         """Every Text :meth:`update` and :meth:`set_limit` may change; drawn on top of everything else."""

@@ -507,3 +507,19 @@ def test_check_refuses_a_complex_guess_and_neuron_must_be_a_pair(stepper):
     net, x, y = four_layer()
     with pytest.raises(TypeError, match=r"neuron must be a pair \(l, j\).*not 3"):
         DeltaStepper(net, x, y, neuron=3, prewarm=False)
+
+
+def test_the_bars_drawn_are_the_bars_heights(stepper):
+    stepper.step = stepper.model.step_of("delta", 3)
+    drawn = stepper.bars.shapes.get_paths()
+    heights = [r.get_height() for bars in stepper.bars.bars for r in bars if r.get_height()]
+    assert len(drawn) == len(heights) == 4 + 1  # delta^(4) (1 neuron) and delta^(3) (4 neurons)
+    for path, h in zip(drawn, heights):
+        ys = path.vertices[:, 1]
+        assert min(ys) == pytest.approx(min(0, h)) and max(ys) == pytest.approx(max(0, h))
+    # and they are in the picture: the pixels of the tallest bar are coloured, not the panel's grey
+    png = shown_png(stepper)
+    path = drawn[int(np.argmax(np.abs(heights)))]
+    x, y = stepper.ax_bars.transData.transform(path.vertices.mean(axis=0))
+    pixel = png[png.shape[0] - int(y), int(x)].astype(int)
+    assert np.ptp(pixel) > 60  # a saturated red or blue
