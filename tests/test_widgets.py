@@ -523,3 +523,27 @@ def test_the_bars_drawn_are_the_bars_heights(stepper):
     x, y = stepper.ax_bars.transData.transform(path.vertices.mean(axis=0))
     pixel = png[png.shape[0] - int(y), int(x)].astype(int)
     assert np.ptp(pixel) > 60  # a saturated red or blue
+
+
+def test_at_the_cost_step_the_forward_values_stay_on_show(stepper):
+    stepper.step = stepper.model.step_of("cost")
+    for l, labels in enumerate(stepper.diagram.labels):
+        a = stepper.model.a(l, stepper.example)
+        assert [t.get_text() for t in labels] == [bl.formatting.unicode(v) for v in a]
+        assert not any(dashes for _, dashes in stepper.diagram.nodes[l].get_linestyle())
+
+
+def test_the_colour_keys_say_whose_numbers_and_their_scale(stepper):
+    keys = stepper.picture_parts
+    stepper.step = stepper.model.step_of("delta", 2)
+    stepper.example = 0
+    caption, high = keys.node_key.caption.get_text(), keys.node_key.high.get_text()
+    assert "example 0" in caption and r"\delta" in caption
+    limit = max(float(np.max(np.abs(stepper.model.delta(l, 0)))) for l in (2, 3, 4))
+    assert high == "+" + bl.formatting.unicode(limit)
+    stepper.example = None  # the batch mean: another scale, and the key says so
+    assert "batch mean" in keys.node_key.caption.get_text()
+    limit_mean = max(float(np.max(np.abs(stepper.model.delta(l)))) for l in (2, 3, 4))
+    assert keys.node_key.high.get_text() == "+" + bl.formatting.unicode(limit_mean) != high
+    assert "batch mean" in stepper.bars.title.get_text()
+    assert stepper.bars.ticks[0].get_text() == "+" + bl.formatting.unicode(stepper.model.bar_limit(None))
