@@ -19,11 +19,13 @@ import numpy as np
 from .formatting import unicode
 
 __all__ = ["NetworkDiagram", "ColourKey", "DeltaBars", "text_colour_on", "contrast_ratio",
-           "relative_luminance", "CMAP", "NOT_COMPUTED"]
+           "relative_luminance", "CMAP", "NOT_COMPUTED", "CURRENT", "CURRENT_PANEL"]
 
 CMAP = "coolwarm"        # blue negative, red positive; the middle is a light grey
 NOT_COMPUTED = "—"       # the label of a neuron whose value is not computed yet
 FONTSIZE = 9             # points: the smallest text of the picture
+CURRENT = "#9a4c00"      # the current layer's caption: dark orange, 5.4:1 on its orange panel
+CURRENT_PANEL = (1.0, 0.65, 0.0, 0.18)
 
 
 def _sizes(net_or_sizes):
@@ -350,9 +352,9 @@ class DeltaBars:
                 text += "\n" + rf"$\|\delta^{{({l})}}\|$ = {unicode(norm)}"
             label.set_text(text)
             is_current = l == current
-            label.set_color("#b35900" if is_current else "black")  # dark orange: 4.5:1 on the panel
+            label.set_color(CURRENT if is_current else "black")
             label.set_fontweight("bold" if is_current else "normal")
-            panel.set_facecolor((1.0, 0.65, 0.0, 0.18) if is_current else "0.96")
+            panel.set_facecolor(CURRENT_PANEL if is_current else "0.96")
         self.shapes.set_verts([p for p in polys if len(p)])
         self.shapes.set_facecolor([c for p, c in zip(polys, faces) if len(p)])
 

@@ -103,3 +103,13 @@ def test_positive_and_negative_stay_apart_under_colour_vision_deficiency(kind):
         pos, neg = cmap(0.5 + 0.5 * r), cmap(0.5 - 0.5 * r)
         delta_e = np.linalg.norm(lab(simulated(pos, kind)) - lab(simulated(neg, kind)))
         assert delta_e >= minimum, (kind, r, delta_e)
+
+
+def test_the_bar_captions_and_notes_reach_4_5_to_1_on_their_panels():
+    from backprop_lab.live_diagrams import CURRENT, CURRENT_PANEL
+
+    *rgb, alpha = CURRENT_PANEL
+    panel = [1 - alpha * (1 - c) for c in rgb]  # the panel over the white figure
+    assert contrast_ratio(to_rgb(CURRENT), panel) >= 4.5
+    assert contrast_ratio((0, 0, 0), (0.96,) * 3) >= 4.5       # captions on a grey panel
+    assert contrast_ratio((0.25,) * 3, (0.96,) * 3) >= 4.5      # "not yet"

@@ -84,7 +84,7 @@ def test_delta_bars_share_one_scale_and_show_what_is_known():
     assert bars.notes[0].get_visible() and not bars.notes[1].get_visible()
     assert list(bars.shown(2)) == [-0.25]
     assert [r.get_height() for r in bars.bars[1]] == [-0.5]  # drawn in units of the limit
-    assert "0.25" in bars.labels[1].get_text() and bars.labels[1].get_color() == "#b35900"
+    assert "0.25" in bars.labels[1].get_text() and bars.labels[1].get_color() == "#9a4c00"
     assert bars.labels[0].get_color() == "black"
     bars.update([np.array([0.1, -0.2, 0.3]), np.array([0.5])])
     np.testing.assert_allclose(bars.shown(1), [0.1, -0.2, 0.3])

@@ -234,7 +234,7 @@ def test_the_picture_changes_with_every_step(stepper):
             # delta^(l) coloured, the layers below not computed yet, the current bars outlined
             assert not not_computed(s.l)
             assert all(not_computed(l) for l in range(0, s.l))
-            assert stepper.bars.labels[s.l - 1].get_color() == "#b35900"
+            assert stepper.bars.labels[s.l - 1].get_color() == "#9a4c00"
             assert not stepper.bars.notes[s.l - 1].get_visible()
             if s.l > 1:
                 assert stepper.bars.notes[s.l - 2].get_visible()
