@@ -2,6 +2,7 @@
 
 * :func:`sig` - ``digits`` significant digits, plain text (equations, status lines, labels);
 * :func:`latex` - the same digits, with powers of ten written for LaTeX;
+* :func:`unicode` - the same digits for pictures (true minus sign, powers of ten as superscripts);
 * :func:`fixed` - ``decimals`` digits after the point (tables, feedback), never "-0.000";
 * :func:`array_text` - a small array in one of those forms, nested like the array;
 * :func:`latex_factor` and :func:`latex_sum` - numbers and terms inside a substituted LaTeX equation.
@@ -18,7 +19,7 @@ import math
 
 import numpy as np
 
-__all__ = ["sig", "latex", "fixed", "array_text", "latex_factor", "latex_sum", "MAX_TERMS"]
+__all__ = ["sig", "latex", "unicode", "fixed", "array_text", "latex_factor", "latex_sum", "MAX_TERMS"]
 
 MAX_TERMS = 5  # a sum with more terms is shown as its first 4 terms and "... (n more)"
 
@@ -57,12 +58,21 @@ def latex(v, digits=3):
     return s
 
 
+FIXED_LIMIT = 1e9  # from here on, fixed() writes significant digits: never a 300-digit number
+
+
 def fixed(v, decimals=4):
-    """``decimals`` digits after the point, with no negative zero: -0.00001 -> '0.0000'."""
+    """``decimals`` digits after the point, with no negative zero: -0.00001 -> '0.0000'.
+
+    Numbers of size 1e9 and more (a diverged cost) are written as :func:`sig` with ``decimals``
+    significant digits, so that a line never holds hundreds of digits: 1e300 -> '1e300'.
+    """
     v = float(v)
     special = _special(v)
     if special:
         return special
+    if abs(v) >= FIXED_LIMIT:
+        return sig(v, max(decimals, 1))
     s = f"{v:.{decimals}f}"
     return s[1:] if s.startswith("-") and float(s) == 0 else s
 
@@ -95,3 +105,21 @@ def latex_sum(terms, max_terms=MAX_TERMS, more="more"):
     if len(terms) > max_terms:
         terms = terms[:max_terms - 1] + [rf"\dots\ (\text{{{len(terms) - max_terms + 1} {more}}})"]
     return " + ".join(terms)
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def unicode(v, digits=3):
+    """Like :func:`latex`, as plain Unicode for pictures: 2.5e-07 -> '2.5×10⁻⁷', -0.5 -> '−0.5'.
+
+    The same digits as :func:`sig` and :func:`latex` (what the equations show), with a true minus
+    sign and no one-digit e-notation.
+    """
+    s = sig(v, digits)
+    if s in ("nan", "inf", "-inf"):
+        return {"nan": "nan", "inf": "∞", "-inf": "−∞"}[s]
+    if "e" in s:
+        mant, exp = s.split("e")
+        s = f"{mant}×10{str(int(exp)).translate(_SUPERSCRIPT)}"
+    return s.replace("-", "−", 1) if s.startswith("-") else s

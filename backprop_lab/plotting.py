@@ -4,9 +4,9 @@
 column l, row j, with edge (i, j) of layer l drawn from neuron i of layer l-1 to
 neuron j of layer l, the seed's W_ij^(l).
 
-:class:`NetworkDiagram` and :class:`DeltaBars` draw the same pictures once and then
-update their artists in place (colours, labels, bar heights), which is what the widgets
-need to redraw fast. :func:`plot_delta_norms` and :func:`plot_loss_curve` are plain plots.
+:class:`NetworkDiagram` and :class:`DeltaBars` (in ``backprop_lab/live_diagrams.py``, re-exported
+here) draw the same pictures once and then update their artists in place (colours, labels, bar
+heights), which is what the widgets need to redraw fast. :func:`plot_delta_norms` and :func:`plot_loss_curve` are plain plots.
 
 The derivation's pictures (:func:`draw_output_paths`, :func:`draw_fan_out`,
 :func:`draw_weight_edge`, :func:`draw_chain_paths`, :func:`draw_neuron_gates`,
@@ -18,10 +18,12 @@ from __future__ import annotations
 import numpy as np
 
 from .diagrams import (CONTEXT, HIGHLIGHT, SECOND, draw_chain_paths, draw_fan_out, draw_gradient_descent,
-                        draw_neuron_gates, draw_output_paths, draw_weight_edge, plot_backprop_timing,
-                        plot_work_count)
+                       draw_neuron_gates, draw_output_paths, draw_weight_edge, plot_backprop_timing,
+                       plot_work_count)
+from .live_diagrams import DeltaBars, NetworkDiagram
 
-__all__ = ["draw_network", "plot_decision_boundary", "network_positions", "NetworkDiagram",
+__all__ = ["draw_network", "plot_decision_boundary", "scatter_classes", "plain_log_ticks", "factor_text",
+           "CLASS_COLOURS", "CLASS_MARKERS", "network_positions", "NetworkDiagram",
            "DeltaBars", "plot_delta_norms", "plot_loss_curve", "short_number", "sup",
            "draw_output_paths", "draw_fan_out", "draw_weight_edge", "draw_chain_paths",
            "draw_neuron_gates", "draw_gradient_descent", "plot_work_count", "plot_backprop_timing"]
@@ -233,13 +235,48 @@ def _free_spot(p, q, placed, box=(0.2, 0.09)):
     return spots[int(np.argmax(score))]
 
 
-def plot_decision_boundary(ax, net, x, y=None, resolution=200, margin=0.5, cmap="RdBu_r"):
+# Okabe-Ito colours (colour-blind safe): class k is CLASS_COLOURS[k] with marker CLASS_MARKERS[k];
+# for 0/1 labels, y = 0 is blue and y = 1 vermillion
+CLASS_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+CLASS_MARKERS = ("o", "^", "s", "D", "v", "P", "X", "*")
+
+
+def _light(colour, keep=0.3):
+    """``colour`` mixed with white (``keep`` of the colour): a region's shade behind its points."""
+    from matplotlib.colors import to_rgb
+
+    return tuple(1 - keep * (1 - c) for c in to_rgb(colour))
+
+
+def scatter_classes(ax, x, labels, names=None, s=22):
+    """Points coloured and shaped by class, white-edged, with a legend saying which is which.
+
+    x: (m, 2). labels: (m,) ints 0..k-1. names: k legend entries (default "y = 0", "y = 1" for two
+    classes, "class 0", ... otherwise). Returns the list of PathCollections, one per class.
+    """
+    labels = np.asarray(labels).astype(int)
+    k = int(labels.max()) + 1 if labels.size else 0
+    if k > len(CLASS_COLOURS):
+        raise ValueError(f"scatter_classes draws at most {len(CLASS_COLOURS)} classes, got {k}")
+    if names is None:
+        names = [f"y = {c}" for c in range(k)] if k <= 2 else [f"class {c}" for c in range(k)]
+    out = [ax.scatter(x[labels == c, 0], x[labels == c, 1], color=CLASS_COLOURS[c], marker=CLASS_MARKERS[c],
+                      edgecolors="white", linewidths=0.6, s=s, zorder=3, label=names[c]) for c in range(k)]
+    ax.legend(handles=out, fontsize=9, loc="upper right", framealpha=0.9)
+    return out
+
+
+def plot_decision_boundary(ax, net, x, y=None, resolution=200, margin=0.5, colorbar=True, cax=None):
     """Shade the network's output over the plane of a 2-input network, and scatter the data.
 
     x: (m, 2). y: (m, 1) labels in [0, 1] or one-hot (m, k), or None. For one output the
-    shading is a^(L) and the 0.5 contour is drawn; for k outputs it is the argmax class.
-    Returns the ``contourf`` artist.
+    shading is a^(L), light blue (near 0) to light vermillion (near 1), the colours of the points
+    y = 0 and y = 1, with the 0.5 contour and a colour bar (``colorbar``; in ``cax`` if given); for
+    k outputs each region is the light shade of its class's point colour. A legend says which
+    colour is which class. Returns the ``contourf`` artist.
     """
+    from matplotlib.colors import LinearSegmentedColormap, ListedColormap
+
     from .network import forward
 
     x = np.asarray(x, dtype=float)
@@ -251,20 +288,68 @@ def plot_decision_boundary(ax, net, x, y=None, resolution=200, margin=0.5, cmap=
     out = forward(net, np.c_[gx.ravel(), gy.ravel()]).a[net.L]
     if out.shape[1] == 1:
         field = out[:, 0].reshape(gx.shape)
-        cs = ax.contourf(gx, gy, field, levels=np.linspace(0, 1, 11) if field.min() >= 0 and field.max() <= 1 else 20,
-                         cmap=cmap, alpha=0.6)
+        shade = LinearSegmentedColormap.from_list(
+            "output", [_light(CLASS_COLOURS[0], 0.4), (1, 1, 1), _light(CLASS_COLOURS[1], 0.4)])
+        inside = field.min() >= 0 and field.max() <= 1
+        cs = ax.contourf(gx, gy, field, levels=np.linspace(0, 1, 11) if inside else 20, cmap=shade)
         ax.contour(gx, gy, field, levels=[0.5], colors="k", linewidths=1)
+        if colorbar or cax is not None:
+            bar = ax.figure.colorbar(cs, ax=None if cax is not None else ax, cax=cax)
+            bar.set_label("network output $a^{(L)}$ (0.5: the black line)", fontsize=9)
+            bar.ax.tick_params(labelsize=9)
     else:
+        k = out.shape[1]
         field = out.argmax(axis=1).reshape(gx.shape)
-        cs = ax.contourf(gx, gy, field, levels=np.arange(out.shape[1] + 1) - 0.5, cmap="tab10", alpha=0.35)
+        regions = ListedColormap([_light(CLASS_COLOURS[c]) for c in range(k)])
+        cs = ax.contourf(gx, gy, field, levels=np.arange(k + 1) - 0.5, cmap=regions)
+        if cax is not None:
+            cax.set_visible(False)
     if y is not None:
         y = np.asarray(y)
-        labels = y[:, 0] if y.shape[1] == 1 else y.argmax(axis=1)
-        ax.scatter(x[:, 0], x[:, 1], c=labels, cmap=cmap if y.shape[1] == 1 else "tab10",
-                   edgecolors="k", s=18, zorder=3)
+        labels = (y[:, 0] > 0.5).astype(int) if y.shape[1] == 1 else y.argmax(axis=1)
+        names = None
+        if y.shape[1] > 1:
+            names = [f"class {c}" for c in range(y.shape[1])]
+        scatter_classes(ax, x, labels, names)
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     return cs
+
+
+def _plain_log_label(axis, v):
+    """A log axis's label for v: plain (0.2, 0.5, 1) between 1e-4 and 1e5, a power of ten
+    elsewhere; the 2 and 5 of a decade only when the axis spans at most 3 decades."""
+    if v <= 0:
+        return ""
+    k = np.log10(v)
+    decade = abs(k - round(k)) < 1e-9
+    lo, hi = sorted(axis.get_view_interval())
+    if not decade and lo > 0 and np.log10(hi / lo) > 3:
+        return ""
+    if 1e-4 <= v < 1e5:
+        return f"{v:g}"
+    return f"$10^{{{int(round(k))}}}$" if decade else ""
+
+
+def plain_log_ticks(ax, axis="y"):
+    """Tick labels of a log axis as plain numbers (0.2, 0.5, 1) where they are between 1e-4 and
+    1e5, powers of ten (10^-9) elsewhere; never "6×10^-1". Minor ticks get no label."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=40))
+    target.set_major_formatter(FuncFormatter(lambda v, _pos: _plain_log_label(target, v)))
+    target.set_minor_formatter(NullFormatter())
+
+
+def factor_text(r):
+    """A factor per layer as the notebooks write it: 0.25 -> '× 1/4', 0.5 -> '× 1/2', 0.3 -> '× 0.3'."""
+    from fractions import Fraction
+
+    f = Fraction(float(r)).limit_denominator(100)
+    if f.numerator == 1 and f.denominator > 1 and abs(float(f) - r) < 1e-12:
+        return f"× 1/{f.denominator}"
+    return f"× {r:g}"
 
 
 _SUPERSCRIPT = str.maketrans("0123456789-T", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᵀ")
@@ -287,215 +372,6 @@ def short_number(v):
     return f"{mant}e{int(exp)}"
 
 
-class NetworkDiagram:
-    """A network picture drawn once on ``ax`` and then recoloured in place with :meth:`update`.
-
-    sizes : [n_0, ..., n_L] (or a Network). The layout is :func:`draw_network`'s: layer l at
-    x = l, neuron j of layer l at row j (neuron 0 on top), edge (i, j) of layer l from neuron i
-    of layer l-1 to neuron j of layer l.
-
-    Artists (for tests and for the widgets): ``nodes[l]`` (a PathCollection per layer l = 0..L),
-    ``edges[l - 1]`` (a LineCollection per layer l = 1..L, segments in the order of
-    ``W[l].reshape(-1)``), ``labels[l][j]`` (Text), ``highlights[l]`` (a patch per layer,
-    visible when highlighted), ``ring`` (the selected neuron's marker) and ``title``.
-    """
-
-    GREY_NODE = (0.88, 0.88, 0.88, 1.0)
-    GREY_EDGE = (0.85, 0.85, 0.85, 1.0)
-
-    def __init__(self, ax, net_or_sizes, cmap="coolwarm", node_size=None, fontsize=7):
-        from matplotlib import colormaps
-        from matplotlib.collections import LineCollection
-        from matplotlib.patches import FancyBboxPatch
-
-        self.ax = ax
-        self.sizes = sizes = _sizes(net_or_sizes)
-        self.L = L = len(sizes) - 1
-        self.cmap = colormaps[cmap]
-        self.pos = pos = network_positions(sizes)
-        node_size = 900 if node_size is None else node_size
-        self.edges, self.nodes, self.labels, self.highlights = [], [], [], []
-        for l in range(1, L + 1):
-            segs = [(pos[l - 1][i], pos[l][j]) for i in range(sizes[l - 1]) for j in range(sizes[l])]
-            lc = LineCollection(segs, colors=[self.GREY_EDGE], linewidths=0.8, zorder=1)
-            ax.add_collection(lc)
-            self.edges.append(lc)
-        top = (max(sizes) - 1) / 2
-        for l in range(L + 1):
-            h = (sizes[l] - 1) / 2
-            patch = FancyBboxPatch((l - 0.3, -h - 0.45), 0.6, 2 * h + 0.9, boxstyle="round,pad=0.05",
-                                   fc=(1.0, 0.65, 0.0, 0.12), ec="tab:orange", lw=2.5, zorder=2,
-                                   visible=False)
-            ax.add_patch(patch)
-            self.highlights.append(patch)
-            sc = ax.scatter(pos[l][:, 0], pos[l][:, 1], s=node_size, c=[self.GREY_NODE] * sizes[l],
-                            edgecolors="0.25", linewidths=1.0, zorder=3)
-            self.nodes.append(sc)
-            self.labels.append([ax.text(px, py, "", fontsize=fontsize, ha="center", va="center", zorder=5)
-                                for px, py in pos[l]])
-            ax.text(l, top + 0.75, f"layer {l}" if l else "input (0)", ha="center", va="bottom",
-                    fontsize=8)
-        self.ring = ax.scatter([0.0], [0.0], s=node_size * 1.9, facecolors="none", edgecolors="k",
-                               linewidths=2.0, zorder=4, visible=False)
-        self.title = ax.set_title("", fontsize=9, y=1.0)
-        ax.set_xlim(-0.5, L + 0.5)
-        ax.set_ylim(-top - 0.7, top + 1.2)
-        ax.axis("off")
-
-    def _norm(self, arrays):
-        from matplotlib.colors import Normalize
-        vmax = max([float(np.max(np.abs(v))) for v in arrays if v is not None and v.size] + [1e-12])
-        return Normalize(-vmax, vmax)
-
-    def update(self, node_values=None, edge_values=None, highlight=None, selected=None, title=None,
-               node_labels=True):
-        """Recolour the picture.
-
-        node_values : one entry per layer l = 0..L, each None (grey) or (n_l,). Colours share
-            one symmetric scale over all layers (blue negative, red positive).
-        edge_values : one entry per layer l = 1..L, each None (grey) or (n_{l-1}, n_l); colour
-            and width follow the value.
-        highlight : a layer to outline, or None. selected : (l, j) to ring, or None.
-        """
-        sizes, L = self.sizes, self.L
-        nodes = _check_layers(node_values, sizes, 0, "node_values", lambda l: (sizes[l],))
-        edges = _check_layers(edge_values, sizes, 1, "edge_values", lambda l: (sizes[l - 1], sizes[l]))
-        if highlight is not None and not 0 <= highlight <= L:
-            raise ValueError(f"highlight must be a layer number 0..{L}, got {highlight}")
-        node_norm, edge_norm = self._norm(nodes), self._norm(edges)
-        for l, v in enumerate(nodes):
-            if v is None:
-                self.nodes[l].set_facecolor([self.GREY_NODE] * sizes[l])
-                for t in self.labels[l]:
-                    t.set_text("")
-            else:
-                scaled = node_norm(v)
-                self.nodes[l].set_facecolor(self.cmap(scaled))
-                for t, val, sv in zip(self.labels[l], v, scaled):
-                    t.set_text(short_number(val) if node_labels else "")
-                    t.set_color("white" if abs(sv - 0.5) > 0.35 else "black")
-        for l, v in enumerate(edges, start=1):
-            lc = self.edges[l - 1]
-            if v is None:
-                lc.set_color([self.GREY_EDGE])
-                lc.set_linewidth(0.8)
-            else:
-                flat = v.reshape(-1)
-                lc.set_color(self.cmap(edge_norm(flat)))
-                lc.set_linewidth(0.6 + 4.0 * np.abs(flat) / edge_norm.vmax)
-        for l, patch in enumerate(self.highlights):
-            patch.set_visible(l == highlight)
-        if selected is None:
-            self.ring.set_visible(False)
-        else:
-            l, j = selected
-            self.ring.set_offsets([self.pos[l][j]])
-            self.ring.set_visible(True)
-        self.title.set_text(title or "")
-
-    def dynamic_artists(self):
-        """Every artist but text that :meth:`update` may change, in drawing order (for blitting)."""
-        return list(self.edges) + list(self.highlights) + list(self.nodes) + [self.ring]
-
-    def dynamic_texts(self):
-        """Every Text :meth:`update` may change; they are drawn on top of everything else."""
-        return [t for layer in self.labels for t in layer] + [self.title]
-
-
-class DeltaBars:
-    """Bar plots of delta^(l), one group of bars per layer l = 1..L, side by side on one ``ax``.
-
-    All layers share one y scale (:meth:`set_limit`), so sizes compare across layers: the
-    picture of a vanishing gradient is a row of shrinking groups. :meth:`update` sets the
-    heights in place. Artists: ``bars[l - 1]`` (layer l's BarContainer, bar j is delta_j^(l)),
-    ``notes[l - 1]`` ("not yet" text), ``labels[l - 1]`` (the group's caption with the norm) and
-    ``panels[l - 1]`` (the group's background, orange when it is the current layer).
-    """
-
-    GAP = 1.0  # space between groups, in bar widths
-
-    def __init__(self, ax, net_or_sizes, cmap="coolwarm", quantity="δ"):
-        from matplotlib import colormaps
-        from matplotlib.patches import Rectangle
-
-        self.ax = ax
-        self.sizes = sizes = _sizes(net_or_sizes)
-        self.L = L = len(sizes) - 1
-        self.quantity, self.cmap = quantity, colormaps[cmap]
-        self.bars, self.notes, self.labels, self.panels, self.centres = [], [], [], [], []
-        x0 = 0.0
-        for l in range(1, L + 1):
-            n = sizes[l]
-            pad = max(0.0, (3 - n) / 2)  # groups are at least 3 bars wide, so captions fit
-            x0 += pad
-            xs = x0 + np.arange(n)
-            centre = x0 + (n - 1) / 2
-            panel = Rectangle((x0 - 0.5 - pad, -1.0), n + 2 * pad, 2.0, fc="0.96", ec="none", zorder=0)
-            ax.add_patch(panel)
-            self.panels.append(panel)
-            self.bars.append(ax.bar(xs, np.zeros(n), width=0.7, color="0.7", edgecolor="0.3",
-                                    linewidth=0.5, zorder=2))
-            self.notes.append(ax.text(centre, 0.35, "not yet", ha="center", va="center", fontsize=7,
-                                      color="0.45", zorder=3))
-            self.labels.append(ax.text(centre, -1.02, "", ha="center", va="top", fontsize=8, zorder=3))
-            self.centres.append(centre)
-            x0 += n + pad + self.GAP
-        self.zero_line = ax.axhline(0, xmin=0.01, color="0.3", lw=0.6, zorder=1)  # clear of the spine
-        ax.set_xlim(-0.6 - 0.3, x0 - self.GAP - 0.4 + 0.3)
-        ax.set_xticks([])
-        for side in ("top", "right", "bottom"):
-            ax.spines[side].set_visible(False)
-        ax.tick_params(labelsize=7, length=2, pad=1)
-        self.title = ax.set_title(f"{quantity}⁽ˡ⁾ of every layer computed so far, on one scale",
-                                  fontsize=8, y=1.0)
-        self.set_limit(1.0)
-
-    def set_limit(self, limit):
-        """Put every group on the y scale [-limit, limit] (the largest |delta| of the pass)."""
-        limit = float(limit) if limit and np.isfinite(limit) and limit > 0 else 1.0
-        self.ax.set_ylim(-1.25 * limit, 1.1 * limit)
-        self.ax.set_yticks([-limit, 0, limit], [short_number(-limit), "0", short_number(limit)])
-        for panel in self.panels:
-            panel.set_y(-1.05 * limit)
-            panel.set_height(2.1 * limit)
-        for label in self.labels:
-            label.set_y(-1.07 * limit)
-        for note in self.notes:
-            note.set_y(0.35 * limit)
-        self.limit = limit
-
-    def update(self, values, current=None):
-        """values : one entry per layer l = 1..L, None (not computed) or (n_l,). current : a layer to mark."""
-        from matplotlib.colors import Normalize
-
-        values = _check_layers(values, self.sizes, 1, "values", lambda l: (self.sizes[l],))
-        norm = Normalize(-self.limit, self.limit)
-        for l, (v, bars, note, label, panel) in enumerate(
-                zip(values, self.bars, self.notes, self.labels, self.panels), start=1):
-            heights = np.zeros(self.sizes[l]) if v is None else v
-            colors = self.cmap(norm(heights))
-            for rect, h, c in zip(bars, heights, colors):
-                rect.set_height(h)
-                rect.set_facecolor(c)
-            note.set_visible(v is None)
-            text = f"{self.quantity}{sup(l)}"
-            if v is not None:
-                text += f"   ‖{self.quantity}‖ = {short_number(np.linalg.norm(v))}"
-            label.set_text(text)
-            is_current = l == current
-            label.set_color("tab:orange" if is_current else "black")
-            label.set_fontweight("bold" if is_current else "normal")
-            panel.set_facecolor((1.0, 0.65, 0.0, 0.18) if is_current else "0.96")
-
-    def dynamic_artists(self):
-        """Every artist but text that :meth:`update` may change, in drawing order (for blitting)."""
-        return list(self.panels) + [self.zero_line] + [r for bars in self.bars for r in bars]
-
-    def dynamic_texts(self):
-        """Every Text :meth:`update` may change; they are drawn on top of everything else."""
-        return list(self.notes) + list(self.labels)
-
-
 def plot_delta_norms(ax, norms, label=None, layers=None, reference=None, **kwargs):
     """||delta^(l)|| against the layer l, on a log scale.
 
@@ -514,10 +390,11 @@ def plot_delta_norms(ax, norms, label=None, layers=None, reference=None, **kwarg
     if reference is not None:
         guide = norms[-1] * float(reference) ** (layers[-1] - layers)
         ax.semilogy(layers, guide, ls="--", color=line.get_color(), alpha=0.6, lw=1,
-                    label=f"×{reference:g} per layer" + (f" ({label})" if label else ""))
+                    label=f"{factor_text(reference)} per layer" + (f" ({label})" if label else ""))
     ax.set_xlabel("layer $l$ (the backward pass runs right to left)")
     ax.set_ylabel(r"$\|\delta^{(l)}\|$")
     ax.set_xticks(layers)
+    plain_log_ticks(ax)
     return line
 
 
@@ -529,4 +406,5 @@ def plot_loss_curve(ax, history, label=None, **kwargs):
     (line,) = ax.semilogy(np.arange(history.size), history, label=label, **kwargs)
     ax.set_xlabel("epoch")
     ax.set_ylabel("cost $C$")
+    plain_log_ticks(ax)
     return line

@@ -35,16 +35,17 @@ def render_png(fig, dpi=None):
     return buf.getvalue()
 
 
-def show_png(out, png, text="figure"):
+def show_png(out, png, text="figure", width=None):
     """Replace what ``out`` (an ipywidgets.Output) shows by one PNG image, from the kernel side.
 
-    The same as ``out.outputs = (); out.append_display_data(Image(png))``, with ``text`` as
-    the text/plain alternative.
+    The same as ``out.outputs = (); out.append_display_data(Image(png, width=width))``, with
+    ``text`` as the text/plain alternative. width : the CSS width of the <img> in pixels (give
+    the PNG's own width, so that it is never upscaled), or None.
     """
     out.outputs = ({
         "output_type": "display_data",
         "data": {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": text},
-        "metadata": {},
+        "metadata": {"image/png": {"width": int(width)}} if width else {},
     },)
 
 
@@ -148,10 +149,11 @@ class BlitRenderer:
             self.canvas.restore_region(self.background)
         for a in artists:
             self.fig.draw_artist(a)
-        frame = np.array(np.asarray(self.canvas.buffer_rgba())[..., :3])
+        # a contiguous RGBA copy (a strided RGB copy costs 40 times more); the figure is opaque
+        frame = np.array(self.canvas.buffer_rgba())
         for t in texts:
             if t.get_visible() and t.get_text():
                 y0, x0, premultiplied, keep = self._sprite(t)
-                region = frame[y0:y0 + keep.shape[0], x0:x0 + keep.shape[1]]
+                region = frame[y0:y0 + keep.shape[0], x0:x0 + keep.shape[1], :3]
                 region[...] = (premultiplied + region * keep + 0.5).astype(np.uint8)
         return png_bytes(frame)

@@ -42,8 +42,8 @@ def test_network_diagram_updates_colours_labels_highlight_and_ring():
     sizes = [2, 3, 2]
     ax = new_ax()
     d = NetworkDiagram(ax, sizes)
-    grey = to_rgba(NetworkDiagram.GREY_NODE)
-    assert all(np.allclose(sc.get_facecolor(), grey) for sc in d.nodes)
+    empty = to_rgba(NetworkDiagram.EMPTY_FILL)  # not computed: white, dashed outline, "—"
+    assert all(np.allclose(sc.get_facecolor(), empty) for sc in d.nodes)
     assert [lc.get_segments().__len__() for lc in d.edges] == [6, 6]
     a1 = np.array([-1.0, 0.0, 1.0])
     W2 = np.array([[0.5, -0.5], [0.0, 0.1], [2.0, -2.0]])
@@ -52,9 +52,10 @@ def test_network_diagram_updates_colours_labels_highlight_and_ring():
     # blue for negative, red for positive, on one symmetric scale
     assert colours[0][2] > colours[0][0] and colours[2][0] > colours[2][2]
     assert np.allclose(colours[0], d.cmap(0.0)) and np.allclose(colours[2], d.cmap(1.0))
-    assert np.allclose(d.nodes[0].get_facecolor(), grey) and np.allclose(d.nodes[2].get_facecolor(), grey)
-    assert [t.get_text() for t in d.labels[1]] == ["-1.00", "0", "1.00"]
-    assert [t.get_text() for t in d.labels[0]] == ["", ""]
+    assert np.allclose(d.nodes[0].get_facecolor(), empty) and np.allclose(d.nodes[2].get_facecolor(), empty)
+    assert d.nodes[0].get_linestyle()[0][1] and not d.nodes[1].get_linestyle()[0][1]  # dashed: not computed
+    assert [t.get_text() for t in d.labels[1]] == ["−1", "0", "1"]  # the equations' digits
+    assert [t.get_text() for t in d.labels[0]] == ["—", "—"]
     # segments of layer 2 run in the order of W[2].reshape(-1); the widest is |W| = 2
     widths = d.edges[1].get_linewidths()
     assert np.argmax(widths) in (4, 5) and widths[2] == min(widths)
@@ -75,16 +76,18 @@ def test_network_diagram_updates_colours_labels_highlight_and_ring():
 def test_delta_bars_share_one_scale_and_show_what_is_known():
     ax = new_ax()
     bars = DeltaBars(ax, [2, 3, 1])
-    bars.set_limit(0.5)
-    assert ax.get_ylim()[1] == pytest.approx(0.55)
+    bars.set_limit(0.5, "example 0")
+    assert [t.get_text() for t in bars.ticks] == ["+0.5", "0", "−0.5"]  # the scale, written out
+    assert "example 0: ±0.5" in bars.title.get_text()
     bars.update([None, np.array([-0.25])], current=2)
-    assert [r.get_height() for r in bars.bars[0]] == [0, 0, 0]
+    assert list(bars.shown(1)) == [0, 0, 0]
     assert bars.notes[0].get_visible() and not bars.notes[1].get_visible()
-    assert [r.get_height() for r in bars.bars[1]] == [-0.25]
-    assert "0.25" in bars.labels[1].get_text() and bars.labels[1].get_color() == "tab:orange"
+    assert list(bars.shown(2)) == [-0.25]
+    assert [r.get_height() for r in bars.bars[1]] == [-0.5]  # drawn in units of the limit
+    assert "0.25" in bars.labels[1].get_text() and bars.labels[1].get_color() == "#9a4c00"
     assert bars.labels[0].get_color() == "black"
     bars.update([np.array([0.1, -0.2, 0.3]), np.array([0.5])])
-    np.testing.assert_allclose([r.get_height() for r in bars.bars[0]], [0.1, -0.2, 0.3])
+    np.testing.assert_allclose(bars.shown(1), [0.1, -0.2, 0.3])
     assert bars.labels[1].get_color() == "black"
     # a positive bar is red, a negative one blue
     c_pos, c_neg = bars.bars[0][2].get_facecolor(), bars.bars[0][1].get_facecolor()

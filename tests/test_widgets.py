@@ -23,6 +23,12 @@ from backprop_lab.widgets import DeltaStepper, TrainingPanel, VanishingGradientP
 PIL = pytest.importorskip("PIL.Image")
 
 
+
+def ends_with_result(line, number):
+    """The line ends with "= number", or with "\\approx number" where the rounded terms shown
+    give another last digit (issue 16: a student checking by hand is never contradicted)."""
+    return line.endswith("= " + number) or line.endswith(r"\approx " + number)
+
 def four_layer():
     """2-4-3-4-1 (non-square layers), a batch of 5."""
     net = bl.Network.random([2, 4, 3, 4, 1], ["tanh", "sigmoid", "tanh", "sigmoid"], seed=2)
@@ -59,7 +65,7 @@ def test_controls_are_the_ones_the_notebooks_and_browser_tests_use(stepper):
     assert stepper.play.max == stepper.slider.max == stepper.last == 2 * 4 + 2
     assert stepper.step == 0 and not stepper.done and stepper.layer is None
     assert stepper.prev_button.disabled and not stepper.next_button.disabled
-    assert stepper.status.value == "step 0/10: a^(0) = x, the input"
+    assert stepper.status.value == "step 0/10: the input, $a^{(0)} = x$"  # typeset, as the equations
     assert repr(stepper) == "DeltaStepper(sizes=[2, 4, 3, 4, 1], m=5, loss='squared_error', step=0/10)"
 
 
@@ -71,9 +77,11 @@ def test_clicking_next_walks_forward_then_backward_from_L_to_1(stepper):
         statuses.append(stepper.status.value)
     assert stepper.step == 10 and stepper.done
     assert layers == [None, None, None, None, None, 4, 3, 2, 1, None]
-    assert statuses[5] == "step 6/10: delta^(4) = dc/da^(4) * g'(z^(4))"
-    assert statuses[6] == "step 7/10: delta^(3) = (delta^(4) W^(4)T) * g'(z^(3))"
-    assert statuses[7] == "step 8/10: delta^(2) = (delta^(3) W^(3)T) * g'(z^(2))"
+    assert statuses[5] == ("step 6/10: the output delta, "
+                           r"$\delta^{(4)} = \frac{\partial c}{\partial a^{(4)}} \odot g_4'(z^{(4)})$")
+    assert statuses[6] == (r"step 7/10: the recursion, layer 3, $\delta^{(3)} = \big(\delta^{(4)} W^{(4)T}\big) "
+                           r"\odot g_3'(z^{(3)})$")
+    assert statuses[7].startswith(r"step 8/10: the recursion, layer 2, $\delta^{(2)} =")
     assert stepper.next_button.disabled and not stepper.prev_button.disabled
     stepper.next()  # at the end nothing happens
     assert stepper.step == 10
@@ -90,9 +98,9 @@ def test_clicking_next_walks_forward_then_backward_from_L_to_1(stepper):
 def test_slider_and_play_are_linked_in_the_kernel(stepper):
     stepper.play.value = 8
     assert stepper.slider.value == 8 and stepper.step == 8 and stepper.layer == 2
-    assert stepper.status.value.startswith("step 8/10: delta^(2)")
+    assert stepper.status.value.startswith(r"step 8/10: the recursion, layer 2, $\delta^{(2)}")
     stepper.slider.value = 3
-    assert stepper.play.value == 3 and stepper.status.value.startswith("step 3/10: a^(3)")
+    assert stepper.play.value == 3 and stepper.status.value.startswith("step 3/10: the forward pass, layer 3, $z^{(3)}")
     stepper.next()
     assert stepper.play.value == 4
     stepper.step = 7
@@ -124,13 +132,12 @@ def test_numbers_and_equations_equal_backward_at_every_delta_step(stepper):
         # the model's numbers are backward's, to the digit
         np.testing.assert_allclose(stepper.model.delta(l, 3), bwd.delta[l][3], rtol=1e-12, atol=0)
         # the bars show them
-        heights = [r.get_height() for r in stepper.bars.bars[l - 1]]
-        np.testing.assert_allclose(heights, bwd.delta[l][3], rtol=1e-12, atol=0)
+        np.testing.assert_allclose(stepper.bars.shown(l), bwd.delta[l][3], rtol=1e-12, atol=0)
         # the equation (following the step's layer) ends with the rounded delta_j^(l)
         for j in range(net.sizes[l]):
             stepper.select(None, j)
             assert stepper.selected == (l, j)
-            assert stepper.equation_latex.split(r" \\ ")[0].endswith("= " + fmt_number(bwd.delta[l][3, j]))
+            assert ends_with_result(stepper.equation_latex.split(r" \\ ")[0], fmt_number(bwd.delta[l][3, j]))
             assert fmt_number(bwd.delta[l][3, j]) in stepper.equation.value
             if l < net.L:
                 # each term of the sum: delta_k^(l+1) and W_jk^(l+1)
@@ -150,18 +157,18 @@ def test_selected_neuron_and_batch_mean(stepper):
     assert stepper.layer_select.value == 2 and stepper.index_select.value == 2
     assert "Neuron 2 of layer 2</b> (column 1 in code)" in stepper.equation.value
     assert r"\delta_{2}^{(2)}" in stepper.equation_latex
-    assert stepper.equation_latex.split(r" \\ ")[0].endswith("= " + fmt_number(bwd.delta[2][0, 1]))
+    assert ends_with_result(stepper.equation_latex.split(r" \\ ")[0], fmt_number(bwd.delta[2][0, 1]))
     example_colours = face(stepper.diagram.nodes[2])
     stepper.mode.value = "batch mean"
     assert stepper.example is None and stepper.example_select.disabled
     assert r"\overline{\delta_{2}^{(2)}}" in stepper.equation.value
-    assert stepper.equation_latex.endswith("= " + fmt_number(bwd.db[2][1]))
+    assert ends_with_result(stepper.equation_latex, fmt_number(bwd.db[2][1]))
     assert "the batch mean" in stepper.equation.value
     assert not np.allclose(face(stepper.diagram.nodes[2]), example_colours)
-    np.testing.assert_allclose([r.get_height() for r in stepper.bars.bars[1]], bwd.db[2])
+    np.testing.assert_allclose(stepper.bars.shown(2), bwd.db[2])
     stepper.example = 4
     assert stepper.mode.value == "one example" and stepper.example_select.value == 4
-    assert stepper.equation_latex.split(r" \\ ")[0].endswith("= " + fmt_number(bwd.delta[2][4, 1]))
+    assert ends_with_result(stepper.equation_latex.split(r" \\ ")[0], fmt_number(bwd.delta[2][4, 1]))
     # the ring marks the selected neuron
     np.testing.assert_allclose(stepper.diagram.ring.get_offsets()[0], stepper.diagram.pos[2][1])
     with pytest.raises(ValueError, match="neuron j = 3 does not exist"):
@@ -198,8 +205,12 @@ def test_check_uses_the_example_on_show(stepper):
 
 def test_the_picture_changes_with_every_step(stepper):
     d = stepper.diagram
-    grey = np.array(to_rgba(d.GREY_NODE))
-    assert np.allclose(face(d.nodes[1]), grey)  # nothing computed yet
+    def not_computed(l):  # white, dashed outline, labelled "—"
+        return (np.allclose(face(d.nodes[l]), to_rgba(d.EMPTY_FILL))
+                and any(dashes for _, dashes in d.nodes[l].get_linestyle())
+                and all(t.get_text() == "—" for t in d.labels[l]))
+
+    assert not_computed(1)  # nothing computed yet
     assert d.highlights[0].get_visible() and not any(h.get_visible() for h in d.highlights[1:])
     images = [shown_png(stepper)]
     for k in range(1, stepper.last + 1):
@@ -217,13 +228,13 @@ def test_the_picture_changes_with_every_step(stepper):
         hl = stepper.model.highlight(k)
         assert [h.get_visible() for h in d.highlights] == [l == hl for l in range(5)]
         if s.kind == "forward":
-            assert not np.allclose(face(d.nodes[s.l]), grey)  # a^(l) is coloured now
+            assert not not_computed(s.l)  # a^(l) is coloured now
             assert d.labels[s.l][0].get_text() != ""
         if s.kind == "delta":
-            # delta^(l) coloured, the layers below still grey, the current bars outlined
-            assert not np.allclose(face(d.nodes[s.l]), grey)
-            assert all(np.allclose(face(d.nodes[l]), grey) for l in range(0, s.l))
-            assert stepper.bars.labels[s.l - 1].get_color() == "tab:orange"
+            # delta^(l) coloured, the layers below not computed yet, the current bars outlined
+            assert not not_computed(s.l)
+            assert all(not_computed(l) for l in range(0, s.l))
+            assert stepper.bars.labels[s.l - 1].get_color() == "#9a4c00"
             assert not stepper.bars.notes[s.l - 1].get_visible()
             if s.l > 1:
                 assert stepper.bars.notes[s.l - 2].get_visible()
@@ -234,7 +245,7 @@ def test_the_picture_changes_with_every_step(stepper):
                 assert all(np.allclose(d.edges[i].get_color(), to_rgba(d.GREY_EDGE))
                            for i in range(4) if i != s.l)
         images.append(shown_png(stepper))
-        assert d.title.get_text().startswith(f"step {k}:")
+        assert d.title.get_text().startswith(f"step {k}/10:")
     # every step sent a different picture to the Output widget
     for a, b in zip(images, images[1:]):
         assert a.shape == b.shape and np.abs(a.astype(int) - b.astype(int)).sum() > 0
@@ -250,7 +261,7 @@ def test_fast_png_matches_a_full_redraw_of_the_figure(stepper):
         h = full.shape[0]
         inside_text = np.zeros(full.shape[:2], dtype=bool)
         renderer = stepper.figure.canvas.get_renderer()
-        for t in stepper.diagram.dynamic_texts() + stepper.bars.dynamic_texts():
+        for t in stepper.picture_parts.dynamic_texts():
             if t.get_visible() and t.get_text():
                 box = t.get_window_extent(renderer)
                 inside_text[max(int(h - box.y1) - 3, 0):int(h - box.y0) + 3, max(int(box.x0) - 3, 0):int(box.x1) + 3] = True
@@ -294,7 +305,7 @@ def test_single_example_and_fused_output():
     s = DeltaStepper(net, [0.5, -0.2], [1.0], loss="binary_cross_entropy")
     assert s.model.m == 1 and s.mode.disabled and s.example == 0
     s.step = s.model.step_of("delta", 2)
-    assert "a^(2) - y" in s.status.value
+    assert "a^{(2)} - y" in s.status.value
     a = bl.forward(net, [0.5, -0.2]).a[2][0]
     assert s.equation_latex == rf"\delta_{{1}}^{{(2)}} = a_{{1}}^{{(2)}} - y_{{1}} = {fmt_number(a)} - 1 = {fmt_number(a - 1)}"
 
@@ -368,7 +379,7 @@ def test_vanishing_gradient_panel_plots_depth_profiles():
     panel.init.value = "normal"
     np.testing.assert_allclose(panel.profiles["tanh"],
                                depth_profile("tanh", init="normal", L=9, width=10, m=16, seed=0))
-    assert panel.status.value.startswith("tanh: ||delta^(1)|| / ||delta^(9)|| = ")
+    assert panel.status.value.startswith(r"tanh: $\|\delta^{(1)}\| / \|\delta^{(9)}\|$ = ")  # typeset
     assert panel.out.outputs[0]["data"]["image/png"]
 
 
@@ -382,12 +393,12 @@ def test_neuron_labels_and_equations_use_the_same_number_format(stepper):
         stepper.select(2, j)
         label = stepper.diagram.labels[2][j].get_text()
         assert label == sig(fwd.a[2][1, j])
-        assert stepper.equation_latex.endswith("= " + label)  # the same digits as the equation
+        assert ends_with_result(stepper.equation_latex, label)  # the same digits as the equation
     stepper.step = stepper.model.step_of("delta", 3)
     stepper.select(3, 2)
     label = stepper.diagram.labels[3][2].get_text()
     assert label == sig(bwd.delta[3][1, 2])
-    assert stepper.equation_latex.split(r" \\ ")[0].endswith("= " + fmt_number(bwd.delta[3][1, 2]))
+    assert ends_with_result(stepper.equation_latex.split(r" \\ ")[0], fmt_number(bwd.delta[3][1, 2]))
 
 
 def test_the_header_cites_the_section_of_the_equation_on_show(stepper):
@@ -421,3 +432,118 @@ def test_learning_rate_slider_shows_the_rate_in_use():
 def test_png_bytes_refuses_an_image_that_is_not_rgb_or_rgba():
     with pytest.raises(ValueError, match=r"\(h, w, 3\) or \(h, w, 4\).*\(2, 2, 2\)"):
         png_bytes(np.zeros((2, 2, 2), dtype=np.uint8))
+
+
+# ---- settings are honoured or refused by name, never clamped silently (issue 14) ---------------------
+
+def test_training_panel_honours_every_setting_or_names_the_allowed_ones():
+    x, y = bl.datasets.xor(40, seed=0)
+    panel = TrainingPanel(x, y, hidden=64, epochs=5, lr=100.0)
+    assert panel.hidden.value == 64 and panel.epochs.value == 5 and panel.lr.value == 100.0
+    assert panel.run.net.sizes == [2, 64, 1] and len(panel.history) == 6  # what ran is what was asked
+    assert "lr 100:" in panel.ax_boundary.get_title()
+    for lr in (0, -1, float("nan")):
+        with pytest.raises(ValueError, match="lr .* must be a positive number"):
+            TrainingPanel(x, y, hidden=3, epochs=10, lr=lr)
+    with pytest.raises(ValueError, match="activation must be one of 'tanh', 'sigmoid', 'relu', 'leaky_relu'; "
+                                         "got 'softplus'"):
+        TrainingPanel(x, y, hidden=3, epochs=10, activation="softplus")
+    with pytest.raises(ValueError, match="hidden must be at least 1; got 0"):
+        TrainingPanel(x, y, hidden=0, epochs=10)
+    with pytest.raises(TypeError, match="epochs must be an int, not float"):
+        TrainingPanel(x, y, hidden=3, epochs=2.5)
+
+
+def test_vanishing_panel_honours_every_setting_or_names_the_allowed_ones():
+    panel = VanishingGradientPanel(activations=("relu",), depth=30, width=500, m=8)
+    assert panel.depth.value == 30 and panel.width.value == 500
+    assert panel.profiles["relu"].shape == (30,)
+    np.testing.assert_allclose(panel.profiles["relu"], depth_profile("relu", init="xavier", L=30, width=500,
+                                                                     m=8, seed=0))
+    with pytest.raises(ValueError, match="init must be one of 'xavier', 'he', 'normal', 0.1, 1.0; got 'glorot'"):
+        VanishingGradientPanel(init="glorot")
+    with pytest.raises(ValueError, match="each activation must be one of 'sigmoid', 'tanh', 'relu', "
+                                         "'leaky_relu'; got 'softplus'"):
+        VanishingGradientPanel(activations=("sigmoid", "softplus"))
+    with pytest.raises(ValueError, match="depth must be at least 2; got 1"):
+        VanishingGradientPanel(depth=1)
+
+
+def test_stepper_refuses_a_diverged_network_in_words():
+    big = bl.Network([np.full((2, 3), 1e200), np.full((3, 1), 1e200)], [np.zeros(3), np.zeros(1)],
+                     ["identity", "identity"])
+    with pytest.raises(ValueError, match=r"z\^\(2\) is not finite .*largest \|weight\| is 1e\+200"):
+        DeltaStepper(big, [0.5, 0.1], [1.0])
+    net = bl.Network.random([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+    net.W[1][0, 0] = np.nan  # what a diverged training run leaves behind
+    with pytest.raises(ValueError, match=r"W\^\(1\) holds inf or nan: this network's training diverged"):
+        DeltaStepper(net, [0.5, 0.1], [1.0])
+
+
+def test_a_huge_but_finite_delta_is_drawn_and_every_line_stays_short():
+    import warnings
+
+    net = bl.Network([np.ones((2, 1)), np.ones((1, 1))], [np.zeros(1), np.zeros(1)], ["identity", "identity"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warnings reach the student either
+        s = DeltaStepper(net, [1.5e308, 0.0], [0.0])
+        for example in (0, None):
+            s.example = example
+            for k in range(s.last + 1):
+                s.step = k
+                assert shown_png(s).shape[0] > 0
+                assert len(s.status.value) < 300
+                assert all(len(t.get_text()) < 120 for t in s.picture_parts.texts())
+                assert all(len(line) < 600 for line in s.current_equation.lines)
+    assert s.diagram.labels[2][0].get_text() == "1.5×10³⁰⁸"
+    x, y = bl.datasets.xor(40, seed=0)
+    panel = TrainingPanel(x, y, hidden=3, epochs=30, lr=1000.0)  # may diverge: the line stays short
+    assert len(panel.status.value) < 200
+
+
+def test_check_refuses_a_complex_guess_and_neuron_must_be_a_pair(stepper):
+    feedback = stepper.check(2, np.array([1 + 1j, 0, 0]))
+    assert not feedback.ok and "complex" in feedback.message and "real" in feedback.message
+    net, x, y = four_layer()
+    with pytest.raises(TypeError, match=r"neuron must be a pair \(l, j\).*not 3"):
+        DeltaStepper(net, x, y, neuron=3, prewarm=False)
+
+
+def test_the_bars_drawn_are_the_bars_heights(stepper):
+    stepper.step = stepper.model.step_of("delta", 3)
+    drawn = stepper.bars.shapes.get_paths()
+    heights = [r.get_height() for bars in stepper.bars.bars for r in bars if r.get_height()]
+    assert len(drawn) == len(heights) == 4 + 1  # delta^(4) (1 neuron) and delta^(3) (4 neurons)
+    for path, h in zip(drawn, heights):
+        ys = path.vertices[:, 1]
+        assert min(ys) == pytest.approx(min(0, h)) and max(ys) == pytest.approx(max(0, h))
+    # and they are in the picture: the pixels of the tallest bar are coloured, not the panel's grey
+    png = shown_png(stepper)
+    path = drawn[int(np.argmax(np.abs(heights)))]
+    x, y = stepper.ax_bars.transData.transform(path.vertices.mean(axis=0))
+    pixel = png[png.shape[0] - int(y), int(x)].astype(int)
+    assert np.ptp(pixel) > 60  # a saturated red or blue
+
+
+def test_at_the_cost_step_the_forward_values_stay_on_show(stepper):
+    stepper.step = stepper.model.step_of("cost")
+    for l, labels in enumerate(stepper.diagram.labels):
+        a = stepper.model.a(l, stepper.example)
+        assert [t.get_text() for t in labels] == [bl.formatting.unicode(v) for v in a]
+        assert not any(dashes for _, dashes in stepper.diagram.nodes[l].get_linestyle())
+
+
+def test_the_colour_keys_say_whose_numbers_and_their_scale(stepper):
+    keys = stepper.picture_parts
+    stepper.step = stepper.model.step_of("delta", 2)
+    stepper.example = 0
+    caption, high = keys.node_key.caption.get_text(), keys.node_key.high.get_text()
+    assert "example 0" in caption and r"\delta" in caption
+    limit = max(float(np.max(np.abs(stepper.model.delta(l, 0)))) for l in (2, 3, 4))
+    assert high == "+" + bl.formatting.unicode(limit)
+    stepper.example = None  # the batch mean: another scale, and the key says so
+    assert "batch mean" in keys.node_key.caption.get_text()
+    limit_mean = max(float(np.max(np.abs(stepper.model.delta(l)))) for l in (2, 3, 4))
+    assert keys.node_key.high.get_text() == "+" + bl.formatting.unicode(limit_mean) != high
+    assert "batch mean" in stepper.bars.title.get_text()
+    assert stepper.bars.ticks[0].get_text() == "+" + bl.formatting.unicode(stepper.model.bar_limit(None))

@@ -92,6 +92,9 @@ def check(model, l, guess, example):
     except (TypeError, ValueError) as e:
         return Feedback(False, str(e))
     try:
+        if np.iscomplexobj(np.asarray(guess)):
+            return Feedback(False, f"your delta^({l}) holds complex numbers; delta^({l}) = dc/dz^({l}) is "
+                                   f"real: give real numbers (an array of floats)")
         guess = np.asarray(guess, dtype=np.float64)
     except (TypeError, ValueError) as e:
         return Feedback(False, f"could not read your delta^({l}) as numbers ({e})")

@@ -34,6 +34,26 @@ def _is_int(v):
     return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
 
 
+def _check_finite(net, fwd, bwd):
+    """ValueError naming the first quantity of the pass that is inf or nan (a diverged network)."""
+    for name, arrays in (("W", net.W), ("b", net.b)):
+        for l, v in enumerate(arrays, start=1):
+            if not np.all(np.isfinite(v)):
+                raise ValueError(f"{name}^({l}) holds inf or nan: this network's training diverged, so "
+                                 f"there is nothing to step through. Use a network with finite weights, "
+                                 f"e.g. Network.random(...), or train with a smaller learning rate")
+    largest = max(float(np.max(np.abs(w))) for w in net.W)
+    quantities = [("a", 0, fwd.a[0])] + [(q, l, v) for l in range(1, net.L + 1)
+                                          for q, v in (("z", fwd.z[l]), ("a", fwd.a[l]))]
+    quantities += [("delta", l, bwd.delta[l]) for l in range(net.L, 0, -1)]
+    for name, l, v in quantities:
+        if not np.all(np.isfinite(v)):
+            raise ValueError(
+                f"{name}^({l}) is not finite (inf or nan): the numbers of this pass overflow float64 "
+                f"(the largest |weight| is {largest:.3g}), so there is nothing to step through. Use a "
+                f"network with moderate weights, e.g. Network.random(...)")
+
+
 class DeltaSteps(Sequence):
     """The steps of one forward and backward pass of ``net`` on ``(x, y)``.
 
@@ -51,8 +71,10 @@ class DeltaSteps(Sequence):
     def __init__(self, net, x, y, loss="squared_error"):
         self.net = net
         self.loss = get_loss(loss)
-        self.fwd = forward(net, x)
-        self.bwd = backward(net, self.fwd, y, self.loss)
+        with np.errstate(over="ignore", invalid="ignore"):  # reported below, in the learner's words
+            self.fwd = forward(net, x)
+            self.bwd = backward(net, self.fwd, y, self.loss)
+        _check_finite(net, self.fwd, self.bwd)
         self.L, self.sizes, self.m = net.L, net.sizes, self.fwd.m
         self.single = single = self.fwd.single
 
@@ -62,7 +84,8 @@ class DeltaSteps(Sequence):
         # indexed by position: a[l] for l = 0..L; z, delta, W at [l - 1]
         self._rows = {"a": rows(self.fwd.a), "z": rows(self.fwd.z), "delta": rows(self.bwd.delta)}
         self._y = np.array(np.asarray(y, dtype=np.float64).reshape(self.m, -1))
-        self.c = np.atleast_1d(np.asarray(cost(net, x, y, self.loss, per_example=True), dtype=np.float64))
+        with np.errstate(over="ignore"):  # a huge but finite delta may give an infinite cost: shown as ∞
+            self.c = np.atleast_1d(np.asarray(cost(net, x, y, self.loss, per_example=True), dtype=np.float64))
         self.C = float(np.mean(self.c))
         self._W = [np.asarray(w, dtype=np.float64) for w in net.W]
         self._steps = build_steps(self.L, net.g, self.loss)
@@ -90,6 +113,15 @@ class DeltaSteps(Sequence):
     def status(self, k):
         """The status line, e.g. "step 6/8: delta^(2) = (delta^(3) W^(3)T) * g'(z^(2))"."""
         return f"step {k}/{self.last}: {self[k].title}"
+
+    def status_html(self, k):
+        """The status line typeset for ipywidgets.HTMLMath: "step 6/8: the recursion, $\\delta^{(2)} = ...$"."""
+        s = self[k]
+        words = {"input": "the input", "forward": f"the forward pass, layer {s.l}", "cost": "the cost",
+                 "gradients": "the gradients, every layer"}.get(s.kind)
+        if s.kind == "delta":
+            words = "the output delta" if s.l == self.L else f"the recursion, layer {s.l}"
+        return f"step {k}/{self.last}: {words}, ${s.latex}$"
 
     # ---- checking arguments (public: the widget uses them too) ----------------------------------
 

@@ -4,7 +4,25 @@ from __future__ import annotations
 
 from ..rendering import show_png
 
-__all__ = ["PictureView"]
+__all__ = ["PictureView", "check_choice", "check_count"]
+
+
+def check_choice(name, value, allowed):
+    """``value`` if it is one of ``allowed``, else a ValueError listing them (not a TraitError)."""
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(repr(a) for a in allowed)}; got {value!r}")
+    return value
+
+
+def check_count(name, value, low):
+    """``value`` as an int >= ``low``; TypeError for a non-integer, ValueError below ``low``."""
+    import numpy as np
+
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__} ({value!r})")
+    if value < low:
+        raise ValueError(f"{name} must be at least {low}; got {value}")
+    return int(value)
 
 
 class PictureView:
@@ -15,14 +33,18 @@ class PictureView:
     """
 
     _png = b""
+    _width = None
 
-    def show(self, png, text):
-        """Show ``png`` (bytes) in ``self.out``, with ``text`` as its text/plain alternative."""
-        self._png = png
-        show_png(self.out, png, text=text)
+    def show(self, png, text, width=None):
+        """Show ``png`` (bytes) in ``self.out``, with ``text`` as its text/plain alternative.
+
+        width : the CSS width to show it at, in pixels (its natural width: never upscaled), or None.
+        """
+        self._png, self._width = png, width
+        show_png(self.out, png, text=text, width=width)
 
     def picture(self):
         """The picture on show, as an ``IPython.display.Image``."""
         from IPython.display import Image
 
-        return Image(data=self._png, format="png")
+        return Image(data=self._png, format="png", width=self._width)

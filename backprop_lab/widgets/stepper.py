@@ -16,36 +16,15 @@ from contextlib import contextmanager
 import ipywidgets as widgets
 import numpy as np
 
-from ..formatting import sig
-from ..rendering import BlitRenderer, new_figure
-from ..plotting import DeltaBars, NetworkDiagram, sup
+from ..rendering import BlitRenderer
 from ..stepper import DeltaSteps
 from .base import PictureView
+from .stepper_picture import DPI, StepperPicture, key_captions, picture_title
 
 __all__ = ["DeltaStepper", "MAX_NEURONS"]
 
 MAX_NEURONS = 12  # the stepper draws every neuron; wider layers would be unreadable
 FOLLOW = "step"   # the layer selector's value for "the layer this step computes"
-
-
-def picture_title(model, k, ex):
-    """What the picture of step k shows, in a few words (plain Unicode: fast to draw)."""
-    s, L = model[k], model.L
-    if s.kind == "input":
-        return "the input a⁽⁰⁾ = x"
-    if s.kind == "forward":
-        return f"forward: a{sup(s.l)} = g(z{sup(s.l)}); neurons a, edges W"
-    if s.kind == "cost":
-        c = model.C if ex is None else model.c[ex]
-        return f"the cost, {'C' if ex is None else 'c'} = {sig(c)}; neurons a, edges W"
-    if s.kind == "delta" and s.l == L:
-        return f"output delta δ{sup(L)} = ∂c/∂z{sup(L)}; neurons δ"
-    if s.kind == "delta":
-        l = s.l
-        return f"δ{sup(l)} = (δ{sup(l + 1)} W{sup(l + 1)}ᵀ) ⊙ g′(z{sup(l)}); neurons δ, edges δₖ Wⱼₖ"
-    if ex is None:
-        return "gradients; neurons ∂C/∂b, edges ∂C/∂W"
-    return "gradients; neurons ∂c/∂b = δ, edges ∂c/∂W = a δ"
 
 
 def _controls(model, example, interval):
@@ -54,7 +33,7 @@ def _controls(model, example, interval):
     button = lambda description, icon, tooltip, width, **kw: widgets.Button(  # noqa: E731
         description=description, icon=icon, tooltip=tooltip, layout=widgets.Layout(width=width), **kw)
     return dict(
-        status=widgets.Label(layout=widgets.Layout(width="auto")),
+        status=widgets.HTMLMath(layout=widgets.Layout(width="auto", overflow="auto")),
         prev_button=button("Previous", "step-backward", "go back one step", "110px"),
         next_button=button("Next", "step-forward", "compute the next step", "110px", button_style="primary"),
         reset_button=button("Reset", "undo", "back to step 0", "100px"),
@@ -78,7 +57,7 @@ def _controls(model, example, interval):
                                               description="example", disabled=m == 1,
                                               layout=widgets.Layout(width="170px"),
                                               style={"description_width": "initial"}),
-        equation=widgets.HTMLMath(layout=widgets.Layout(min_height="110px")),
+        equation=widgets.HTMLMath(layout=widgets.Layout(min_height="110px", max_width="100%")),
         out=widgets.Output(layout=widgets.Layout(min_height="200px")),
     )
 
@@ -103,7 +82,7 @@ class DeltaStepper(PictureView, widgets.VBox):
     (Label), ``equation`` (HTMLMath), ``out`` (Output with the PNG).
     """
 
-    def __init__(self, net, x, y, loss="squared_error", example=0, neuron=None, interval=1500, dpi=80,
+    def __init__(self, net, x, y, loss="squared_error", example=0, neuron=None, interval=1500, dpi=DPI,
                  prewarm=True):
         model = DeltaSteps(net, x, y, loss)  # the core's ValueError for bad shapes
         if max(model.sizes) > MAX_NEURONS:
@@ -117,20 +96,17 @@ class DeltaStepper(PictureView, widgets.VBox):
             setattr(self, name, w)
         self._link = widgets.link((self.play, "value"), (self.slider, "value"))
 
-        # the figure: the network on top, one bar plot of delta^(l) per layer below
-        sizes, L = model.sizes, model.L
-        net_h = 0.55 * max(sizes) + 1.4
-        self.dpi = dpi
-        self.figure = fig = new_figure(max(7.0, 1.7 * (L + 1)), net_h + 1.9, dpi)
-        gs = fig.add_gridspec(2, 1, height_ratios=[net_h, 1.5], left=0.07, right=0.98, bottom=0.08,
-                              top=0.93, hspace=0.22)
-        self.ax_net, self.ax_bars = fig.add_subplot(gs[0]), fig.add_subplot(gs[1])
-        self.diagram = NetworkDiagram(self.ax_net, sizes)
-        self.bars = DeltaBars(self.ax_bars, sizes)
-        self.renderer = BlitRenderer(fig, lambda: self.diagram.dynamic_artists() + self.bars.dynamic_artists(),
-                                     lambda: self.diagram.dynamic_texts() + self.bars.dynamic_texts())
+        # the figure: the network, its colour keys, one bar plot of delta^(l) per layer
+        self.picture_parts = pic = StepperPicture(model.sizes, dpi)
+        self.dpi, self.figure = dpi, pic.figure
+        self.ax_net, self.ax_bars = pic.ax_net, pic.ax_bars
+        self.diagram, self.bars = pic.diagram, pic.bars
+        self.renderer = BlitRenderer(self.figure, pic.dynamic_artists, pic.dynamic_texts)
         self._limit_for = object()  # the example the bar scale was set for
         if neuron is not None:
+            if isinstance(neuron, (str, bytes)) or not hasattr(neuron, "__len__") or len(neuron) != 2:
+                raise TypeError(f"neuron must be a pair (l, j): layer l = 0..{model.L} and column j "
+                                f"(0-based; the equations show neuron j + 1), not {neuron!r}")
             self.select(*neuron, render=False)
 
         # wiring: every control changes state; one render draws it
@@ -242,11 +218,12 @@ class DeltaStepper(PictureView, widgets.VBox):
         every Next as fast as a revisit. Leaves the picture as it was.
         """
         ex = self.example
-        for k in range(len(self.model)):
-            l = self.model.follow_layer(k) if self.layer_select.value == FOLLOW else self.layer_select.value
-            self._draw(k, ex, l, min(self.index_select.value, self.model.sizes[l]) - 1)
-            self.renderer.warm()
-        self._draw(self.step, ex, *self.selected)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for k in range(len(self.model)):
+                l = self.model.follow_layer(k) if self.layer_select.value == FOLLOW else self.layer_select.value
+                self._draw(k, ex, l, min(self.index_select.value, self.model.sizes[l]) - 1)
+                self.renderer.warm()
+            self._draw(self.step, ex, *self.selected)
 
     def render_png(self):
         """The current picture as PNG bytes (only what changes is redrawn)."""
@@ -276,10 +253,15 @@ class DeltaStepper(PictureView, widgets.VBox):
                 self.index_select.max = model.sizes[l]  # clamps the value
             j = self.index_select.value - 1
             self.example_select.disabled = model.m == 1 or ex is None
+        with np.errstate(over="ignore", invalid="ignore"):  # products of huge values show as ∞
+            self._show_state(k, ex, l, j)
+
+    def _show_state(self, k, ex, l, j):
+        model = self.model
         # the picture first: it is what the student waits for
         self._draw(k, ex, l, j)
-        self.show(self.render_png(), f"DeltaStepper figure, {model.status(k)}")
-        self.status.value = model.status(k)
+        self.show(self.render_png(), f"DeltaStepper figure, {model.status(k)}", self.picture_parts.pixels[0])
+        self.status.value = model.status_html(k)
         self.prev_button.disabled = k == 0
         self.next_button.disabled = k == model.last
         self._equation = eq = model.equation(k, l, j, ex)
@@ -292,16 +274,15 @@ class DeltaStepper(PictureView, widgets.VBox):
     def _draw(self, k, ex, l, j):
         model, s = self.model, self.model[k]
         if self._limit_for != ex:
-            self.bars.set_limit(model.bar_limit(ex))  # new y ticks: a new background
-            self.renderer.invalidate()
+            who = "batch mean" if ex is None and model.m > 1 else f"example {ex or 0}"
+            self.bars.set_limit(model.bar_limit(ex), who)  # the scale's texts say whose it is
             self._limit_for = ex
-        who = "batch mean" if ex is None and model.m > 1 else f"example {ex or 0}"
-        nodes = model.node_values(k, ex)
-        self.diagram.update(nodes, model.edge_values(k, ex), model.highlight(k), selected=(l, j),
-                            title=f"step {k}: " + picture_title(model, k, ex) + f"  ({who})")
-        for texts, values in zip(self.diagram.labels, nodes):  # the equations' number format
-            for t, v in zip(texts, () if values is None else values):
-                t.set_text(sig(v))
+        pic = self.picture_parts
+        self.diagram.update(model.node_values(k, ex), model.edge_values(k, ex), model.highlight(k),
+                            selected=(l, j), title=picture_title(model, k, ex))
+        node_caption, edge_caption = key_captions(model, k, ex)
+        pic.node_key.update(node_caption, self.diagram.node_scale)
+        pic.edge_key.update(edge_caption, self.diagram.edge_scale)
         self.bars.update(model.bars(k, ex), current=s.delta_layer)
 
     def __repr__(self):

@@ -13,10 +13,11 @@ from ..formatting import sig
 from ..rendering import new_figure, render_png
 from ..plotting import plot_decision_boundary, plot_loss_curve
 from ..training_run import run_training
-from .base import PictureView
+from .base import PictureView, check_choice, check_count
 
 __all__ = ["TrainingPanel", "LEARNING_RATES"]
 
+ACTIVATIONS = ("tanh", "sigmoid", "relu", "leaky_relu")
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.2, 0.3, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0)
 
 
@@ -31,30 +32,37 @@ class TrainingPanel(PictureView, widgets.VBox):
     """
 
     def __init__(self, x, y, hidden=8, activation="tanh", lr=0.5, epochs=300, depth=1, loss=None,
-                 batch_size=None, seed=0, dpi=80):
+                 batch_size=None, seed=0, dpi=100):
         self.x, self.y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
         if self.x.ndim != 2 or self.x.shape[1] != 2:
             raise ValueError(f"TrainingPanel draws the decision boundary in the plane, so x must have "
                              f"shape (m, 2); got {self.x.shape}")
         self.depth, self.loss, self.batch_size, self.seed, self.dpi = depth, loss, batch_size, seed, dpi
+        # every setting is honoured (a slider widens to take it) or refused by name: never clamped
+        check_choice("activation", activation, ACTIVATIONS)
+        hidden, epochs = check_count("hidden", hidden, 1), check_count("epochs", epochs, 1)
+        if isinstance(lr, bool) or not isinstance(lr, (int, float, np.integer, np.floating)):
+            raise TypeError(f"lr (the learning rate) must be a number, not {type(lr).__name__}")
+        if not (np.isfinite(lr) and lr > 0):
+            raise ValueError(f"lr (the learning rate) must be a positive number, got {lr}")
         # round learning rates (and the one asked for), so the slider shows exactly the value in use
         rates = sorted(set(LEARNING_RATES) | {float(lr)})
         self.lr = widgets.SelectionSlider(options=[(sig(r), r) for r in rates], value=float(lr),
                                           description="learning rate", style={"description_width": "90px"})
-        self.hidden = widgets.IntSlider(value=hidden, min=1, max=32, description="hidden width",
+        self.hidden = widgets.IntSlider(value=hidden, min=1, max=max(32, hidden), description="hidden width",
                                         style={"description_width": "90px"})
-        self.activation = widgets.Dropdown(options=["tanh", "sigmoid", "relu", "leaky_relu"],
-                                           value=activation, description="activation",
+        self.activation = widgets.Dropdown(options=list(ACTIVATIONS), value=activation, description="activation",
                                            style={"description_width": "90px"})
-        self.epochs = widgets.IntSlider(value=epochs, min=10, max=3000, step=10, description="epochs",
-                                        style={"description_width": "90px"})
+        self.epochs = widgets.IntSlider(value=epochs, min=min(10, epochs), max=max(3000, epochs), step=1,
+                                        description="epochs", style={"description_width": "90px"})
         self.train_button = widgets.Button(description="Train", icon="play", button_style="success")
         self.status = widgets.Label()
         self.out = widgets.Output()
-        self.figure = new_figure(9.0, 3.6, dpi)
-        self.ax_loss, self.ax_boundary = self.figure.subplots(1, 2)
-        # fixed margins: no tight_layout per redraw
-        self.figure.subplots_adjust(left=0.1, right=0.98, bottom=0.14, top=0.91, wspace=0.25)
+        self.figure = new_figure(9.0, 3.8, dpi)
+        # fixed places: no tight_layout per redraw; the colour bar has its own axes
+        self.ax_loss = self.figure.add_axes((0.08, 0.14, 0.36, 0.77))
+        self.ax_boundary = self.figure.add_axes((0.53, 0.14, 0.33, 0.77))
+        self.ax_colorbar = self.figure.add_axes((0.875, 0.14, 0.018, 0.77))
         self.train_button.on_click(lambda _: self.train())
         super().__init__(children=[
             widgets.HBox([widgets.VBox([self.lr, self.hidden]), widgets.VBox([self.activation, self.epochs]),
@@ -75,7 +83,8 @@ class TrainingPanel(PictureView, widgets.VBox):
             self.train_button.disabled = False
         self.status.value = self.run.summary()
         self._draw()
-        self.show(render_png(self.figure, self.dpi), f"TrainingPanel figure: {self.status.value}")
+        png = render_png(self.figure, self.dpi)
+        self.show(png, f"TrainingPanel figure: {self.status.value}", int(round(9.0 * self.dpi)))
 
     @property
     def net(self):
@@ -86,14 +95,16 @@ class TrainingPanel(PictureView, widgets.VBox):
         return self.run.history
 
     def _draw(self):
-        for ax in (self.ax_loss, self.ax_boundary):
+        for ax in (self.ax_loss, self.ax_boundary, self.ax_colorbar):
             ax.clear()
+        self.ax_colorbar.set_visible(True)
         plot_loss_curve(self.ax_loss, self.run.history)
-        self.ax_loss.set_title(f"cost ({self.run.loss})", fontsize=9)
-        plot_decision_boundary(self.ax_boundary, self.run.net, self.x, self.y, resolution=120)
+        self.ax_loss.set_title(f"cost ({self.run.loss})", fontsize=10)
+        plot_decision_boundary(self.ax_boundary, self.run.net, self.x, self.y, resolution=120,
+                               cax=self.ax_colorbar)
         self.ax_boundary.set_title(
             f"{self.activation.value}, {self.hidden.value} hidden, lr {sig(self.lr.value)}: "
-            f"accuracy {self.run.accuracy:.0%}", fontsize=9)
+            f"accuracy {self.run.accuracy:.0%}", fontsize=10)
 
     def __repr__(self):
         return (f"TrainingPanel(m={self.x.shape[0]}, hidden={self.hidden.value}, "

@@ -14,7 +14,7 @@ from ..formatting import sig
 from ..rendering import new_figure, render_png
 from ..plotting import plot_delta_norms
 from ..vanishing import depth_profile
-from .base import PictureView
+from .base import PictureView, check_choice, check_count
 
 __all__ = ["VanishingGradientPanel"]
 
@@ -30,19 +30,26 @@ class VanishingGradientPanel(PictureView, widgets.VBox):
     ``width`` (IntSliders); views: ``status``, ``out``.
     """
 
+    ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
     INITS = [("xavier", "xavier"), ("he", "he"), ("normal: N(0, 1)", "normal"), ("std 0.1", 0.1),
              ("std 1.0, no bias", 1.0)]
 
     def __init__(self, activations=("sigmoid", "tanh", "relu"), init="xavier", depth=8, width=30,
-                 m=64, seed=0, dpi=80):
+                 m=64, seed=0, dpi=100):
         self.m, self.seed, self.dpi = m, seed, dpi
-        self.activations = widgets.SelectMultiple(options=["sigmoid", "tanh", "relu", "leaky_relu"],
-                                                  value=tuple(activations), description="activations",
-                                                  rows=4)
+        # every setting is honoured (a slider widens to take it) or refused by name: never clamped
+        if isinstance(activations, str):
+            activations = (activations,)
+        for g in activations:
+            check_choice("each activation", g, self.ACTIVATIONS)
+        check_choice("init", init, [value for _, value in self.INITS])
+        depth, width = check_count("depth", depth, 2), check_count("width", width, 1)
+        self.activations = widgets.SelectMultiple(options=list(self.ACTIVATIONS), value=tuple(activations),
+                                                  description="activations", rows=4)
         self.init = widgets.Dropdown(options=self.INITS, value=init, description="init")
-        self.depth = widgets.IntSlider(value=depth, min=2, max=20, description="layers L")
-        self.width = widgets.IntSlider(value=width, min=2, max=100, description="width")
-        self.status = widgets.Label()
+        self.depth = widgets.IntSlider(value=depth, min=2, max=max(20, depth), description="layers L")
+        self.width = widgets.IntSlider(value=width, min=1, max=max(100, width), description="width")
+        self.status = widgets.HTMLMath()
         self.out = widgets.Output()
         self.figure = new_figure(7.5, 3.8, dpi)
         self.ax = self.figure.add_subplot(1, 1, 1)
@@ -66,12 +73,16 @@ class VanishingGradientPanel(PictureView, widgets.VBox):
             bound = float(np.max(get_activation(g).prime(_Z)))
             plot_delta_norms(ax, norms, label=g, reference=bound if bound < 1 else None)
         if self.profiles:
-            ax.legend(fontsize=8)
+            ax.legend(fontsize=9)
         ax.set_title(f"$\\|\\delta^{{(l)}}\\|$ at initialisation: L = {L} layers of width {width}, "
-                     f"init {init}", fontsize=9)
-        self.status.value = "; ".join(f"{g}: ||delta^(1)|| / ||delta^({L})|| = {sig(n[0] / n[-1])}"
-                                      for g, n in self.profiles.items())
-        self.show(render_png(self.figure, self.dpi), "VanishingGradientPanel figure")
+                     f"init {init}", fontsize=10)
+        # typeset, short: one ratio per activation
+        self.status.value = "; ".join(
+            f"{g}: $\\|\\delta^{{(1)}}\\| / \\|\\delta^{{({L})}}\\|$ = {sig(n[0] / n[-1])}"
+            for g, n in self.profiles.items())
+        self.show(render_png(self.figure, self.dpi), "VanishingGradientPanel figure: " + "; ".join(
+            f"{g}: ||delta^(1)|| / ||delta^({L})|| = {sig(n[0] / n[-1])}" for g, n in self.profiles.items()),
+            int(round(7.5 * self.dpi)))
 
     def __repr__(self):
         return (f"VanishingGradientPanel(activations={list(self.activations.value)}, "
