@@ -472,11 +472,12 @@ def test_vanishing_panel_honours_every_setting_or_names_the_allowed_ones():
 def test_stepper_refuses_a_diverged_network_in_words():
     big = bl.Network([np.full((2, 3), 1e200), np.full((3, 1), 1e200)], [np.zeros(3), np.zeros(1)],
                      ["identity", "identity"])
-    with pytest.raises(ValueError, match=r"z\^\(2\) is not finite .*largest \|weight\| is 1e\+200"):
+    # the core names the overflow before the stepper's own check can (issue 14)
+    with pytest.raises(ValueError, match=r"z\[2\] .*infinite.*overflowed \(the largest \|a\[1\]\| or \|W\[2\]\| is 1e\+200\)"):
         DeltaStepper(big, [0.5, 0.1], [1.0])
     net = bl.Network.random([2, 3, 1], ["tanh", "sigmoid"], seed=0)
     net.W[1][0, 0] = np.nan  # what a diverged training run leaves behind
-    with pytest.raises(ValueError, match=r"W\^\(1\) holds inf or nan: this network's training diverged"):
+    with pytest.raises(ValueError, match=r"W\[1\] contains 1 NaN .*W\[1\]\[0, 0\] = nan: it was changed in place"):
         DeltaStepper(net, [0.5, 0.1], [1.0])
 
 
@@ -484,9 +485,13 @@ def test_a_huge_but_finite_delta_is_drawn_and_every_line_stays_short():
     import warnings
 
     net = bl.Network([np.ones((2, 1)), np.ones((1, 1))], [np.zeros(1), np.zeros(1)], ["identity", "identity"])
+    # a delta of 1.5e308 makes the cost 1/2 delta^2 overflow, and the core refuses it in words (issue 14)
+    with pytest.raises(ValueError, match=r"overflow"):
+        DeltaStepper(net, [1.5e308, 0.0], [0.0])
+    # the largest delta whose cost and gradients are finite: 1e150 (cost 5e299, dW 1e300)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no overflow warnings reach the student either
-        s = DeltaStepper(net, [1.5e308, 0.0], [0.0])
+        s = DeltaStepper(net, [1e150, 0.0], [0.0])
         for example in (0, None):
             s.example = example
             for k in range(s.last + 1):
@@ -495,7 +500,7 @@ def test_a_huge_but_finite_delta_is_drawn_and_every_line_stays_short():
                 assert len(s.status.value) < 300
                 assert all(len(t.get_text()) < 120 for t in s.picture_parts.texts())
                 assert all(len(line) < 600 for line in s.current_equation.lines)
-    assert s.diagram.labels[2][0].get_text() == "1.5×10³⁰⁸"
+    assert s.diagram.labels[2][0].get_text() == "1×10¹⁵⁰"
     x, y = bl.datasets.xor(40, seed=0)
     panel = TrainingPanel(x, y, hidden=3, epochs=30, lr=1000.0)  # may diverge: the line stays short
     assert len(panel.status.value) < 200
