@@ -18,7 +18,7 @@ import numpy as np
 
 __all__ = ["HIGHLIGHT", "SECOND", "CONTEXT", "draw_output_paths", "draw_fan_out",
            "draw_weight_edge", "draw_chain_paths", "draw_neuron_gates", "draw_gradient_descent",
-           "plot_work_count", "plot_backprop_timing"]
+           "draw_activation", "plot_work_count", "plot_backprop_timing"]
 
 HIGHLIGHT = "#D55E00"  # vermillion: what the text is about
 SECOND = "#0072B2"     # blue: a second path, or forward values
@@ -74,10 +74,10 @@ def draw_output_paths(ax, n, softmax=False, j=0):
     """How z_j^(L) reaches the cost c: through a_j alone (elementwise g_L) or every a_k (softmax).
 
     n : neurons in the output layer. j : the 0-based neuron whose paths are highlighted.
-    Draws z_1..z_n, a_1..a_n and c; an edge z_j -> a_k wherever a_k depends on z_j (gid
-    ``"z j->a k"``, 0-based), and a_k -> c for every k.
-    Returns {"paths": [(j, k) for every edge z_j -> a_k drawn], "highlighted": the (j, k) of
-    the highlighted edges, "edges": {(j, k): patch}}.
+    Draws z_1..z_n, a_1..a_n and c; an edge z_j -> a_j' wherever a_j' depends on z_j (j' is a
+    second neuron of the same layer; gid ``"z j->a j'"``, 0-based), and a_j' -> c for every j'.
+    Returns {"paths": [(j, j') for every edge z_j -> a_j' drawn], "highlighted": the (j, j') of
+    the highlighted edges, "edges": {(j, j'): patch}}.
     """
     if not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive number of output neurons, got {n!r}")
@@ -101,7 +101,7 @@ def draw_output_paths(ax, n, softmax=False, j=0):
         _node(ax, zs[k], f"$z_{k + 1}$", f"z {k}", fc="#FBE3D6" if k == j else "white")
         _node(ax, as_[k], f"$a_{k + 1}$", f"a {k}")
     _node(ax, c, "$c$", "c")
-    what = (r"softmax: $z_{%d}$ reaches $c$ through every $a_k$" % (j + 1) if softmax else
+    what = (r"softmax: $z_{%d}$ reaches $c$ through every $a_{j'}$" % (j + 1) if softmax else
             r"elementwise $g_L$: $z_{%d}$ reaches $c$ only through $a_{%d}$" % (j + 1, j + 1))
     from matplotlib.lines import Line2D
     ax.legend(handles=[Line2D([], [], color=HIGHLIGHT, lw=2.4, label=f"paths from $z_{j + 1}$ to $c$"),
@@ -116,7 +116,8 @@ def draw_fan_out(ax, W_next, delta_next, j, l=1):
 
     W_next : (n_l, n_{l+1}), the weights W^(l+1). delta_next : (n_{l+1},), delta^(l+1) of one
     example. j : 0-based neuron of layer l. The edges (j, k) for every k are highlighted, each
-    labelled with its weight W_jk = (W^T)_kj, and each neuron k of layer l+1 with its delta_k,
+    labelled with its weight W_jk^(l+1) = W_kj^(l+1)T (the exercise's
+    transposed form, with its layer), and each neuron k of layer l+1 with its delta_k,
     which travels back along the edge; neuron j collects sum_k delta_k W_jk, which is
     dc/da_j^(l) (its delta needs the factor g'(z_j) still), and the label says so.
     Returns {"highlighted": [(j, k), ...], "edge_labels": {(j, k): Text},
@@ -146,7 +147,7 @@ def draw_fan_out(ax, W_next, delta_next, j, l=1):
     for k in range(n_next):
         spot = left[j] + 0.5 * (right[k] - left[j])
         edge_labels[(j, k)] = _label(
-            ax, spot, f"$W{up}_{{{j + 1}{k + 1}}} = (W^T)_{{{k + 1}{j + 1}}} = {W_next[j, k]:.2f}$",
+            ax, spot, f"$W{up}_{{{j + 1}{k + 1}}} = W^{{({l + 1})T}}_{{{k + 1}{j + 1}}} = {W_next[j, k]:.2f}$",
             color=HIGHLIGHT)
         delta_labels[k] = _label(ax, right[k] + [0.45, 0], f"$\\delta{up}_{{{k + 1}}} = {delta_next[k]:.4f}$",
                                  ha="left")
@@ -338,21 +339,28 @@ def draw_neuron_gates(ax, x, W, b, g, y):
 
 
 def draw_gradient_descent(ax, cost, slope, w0, eta, steps, w_range=None, name="w",
-                          cost_name="C"):
+                          cost_name="C", zoom=None):
     """Gradient descent on a cost of one parameter: the curve C(w) and the steps down it.
 
     cost, slope : functions of a float, C(w) and dC/dw. Starting from w0, each step is
-    w <- w - eta * dC/dw, drawn as an arrow from (w_t, C(w_t)) to (w_{t+1}, C(w_{t+1})); the
-    first step's slope is drawn as a tangent. w_range : (lo, hi) for the curve (default: the
-    steps' span, widened). name, cost_name : the parameter's and the cost's symbols (LaTeX).
+    w <- w - eta * dC/dw, drawn as an arrow from (w_t, C(w_t)) to (w_{t+1}, C(w_{t+1})). The
+    first step's slope is drawn as a tangent, long enough to leave the curve and drawn above it,
+    with a slope triangle (a run of 1 along w and the rise, dC/dw, labelled with its number).
+    w_range : (lo, hi) for the curve (default: the steps' span, widened). name, cost_name : the
+    parameter's and the cost's symbols (LaTeX). zoom : optional (lo, hi) of w: an inset, upper
+    right, magnifies the curve and the iterates there, each numbered t = 0, 1, ... (for steps
+    that crowd together near a minimum); the legend then goes below the axes.
     Returns {"w": (steps + 1,) the iterates, "C": their costs, "curve": Line2D,
-    "points": Line2D, "arrows": [patch per step], "tangent": Line2D}.
+    "points": Line2D, "arrows": [patch per step], "tangent": Line2D, "triangle": Line2D,
+    "inset": the inset Axes or None}.
     """
     from matplotlib.patches import FancyArrowPatch
     if not isinstance(steps, (int, np.integer)) or steps < 1:
         raise ValueError(f"steps must be a positive whole number, got {steps!r}")
     if not (isinstance(eta, (int, float, np.floating)) and eta > 0):
         raise ValueError(f"eta (the learning rate) must be a positive number, got {eta!r}")
+    if zoom is not None and not (len(zoom) == 2 and zoom[0] < zoom[1]):
+        raise ValueError(f"zoom must be (lo, hi) with lo < hi, got {zoom!r}")
     w = [float(w0)]
     for _ in range(steps):
         w.append(w[-1] - eta * float(slope(w[-1])))
@@ -363,13 +371,19 @@ def draw_gradient_descent(ax, cost, slope, w0, eta, steps, w_range=None, name="w
         pad = 0.3 * (hi - lo) + 0.5
         w_range = (lo - pad, hi + pad)
     grid = np.linspace(w_range[0], w_range[1], 300)
-    (curve,) = ax.plot(grid, [float(cost(v)) for v in grid], color="0.3", lw=1.6,
-                       label=f"${cost_name}({name})$")
-    half = 0.12 * (w_range[1] - w_range[0])
+    curve_C = np.array([float(cost(v)) for v in grid])
+    (curve,) = ax.plot(grid, curve_C, color="0.3", lw=1.6, label=f"${cost_name}({name})$")
     s0 = float(slope(w[0]))
+    # the tangent: long enough to leave the curve, above it (zorder), in its own colour
+    half = 0.3 * (w_range[1] - w_range[0])
     (tangent,) = ax.plot([w[0] - half, w[0] + half], [C[0] - s0 * half, C[0] + s0 * half],
-                         color=SECOND, lw=1.6, ls="--",
-                         label=f"slope $d{cost_name}/d{name}$ = {s0:.3g} at the start")
+                         color=SECOND, lw=2.0, ls="--", zorder=2.5,
+                         label=f"tangent at the start: slope $d{cost_name}/d{name}$ = {s0:.3g}")
+    # the slope triangle: run 1 along w, then the rise s0 down (or up) to the tangent
+    (triangle,) = ax.plot([w[0], w[0] + 1.0, w[0] + 1.0], [C[0], C[0], C[0] + s0],
+                          color=SECOND, lw=1.2, zorder=2.5)
+    ax.text(w[0] + 1.08, C[0] + s0 / 2, f"{s0:.3g} per 1", ha="left", va="center",
+            fontsize=_FONT - 1, color=SECOND)
     arrows = []
     for t in range(steps):
         arrow = FancyArrowPatch((w[t], C[t]), (w[t + 1], C[t + 1]), arrowstyle="-|>",
@@ -382,18 +396,89 @@ def draw_gradient_descent(ax, cost, slope, w0, eta, steps, w_range=None, name="w
                               rf"$\eta = {eta:g}$")
     ax.set_xlabel(f"${name}$", fontsize=_FONT)
     ax.set_ylabel(f"${cost_name}$", fontsize=_FONT)
-    ax.legend(fontsize=_FONT - 1)
     ax.grid(True, alpha=0.3)
-    return {"w": w, "C": C, "curve": curve, "points": points, "arrows": arrows, "tangent": tangent}
+    inset = None
+    if zoom is not None:
+        ax.legend(fontsize=_FONT - 1, loc="upper center", bbox_to_anchor=(0.5, -0.16))
+        inset = ax.inset_axes([0.56, 0.5, 0.42, 0.46])
+        inside = (grid >= zoom[0]) & (grid <= zoom[1])
+        fine = np.linspace(zoom[0], zoom[1], 200)
+        inset.plot(fine, [float(cost(v)) for v in fine], color="0.3", lw=1.4)
+        shown = np.flatnonzero((w >= zoom[0]) & (w <= zoom[1]))
+        inset.plot(w[shown], C[shown], "o-", color=HIGHLIGHT, ms=5, lw=1.2, gid="zoomed steps")
+        for n, t in enumerate(shown):
+            inset.annotate(f"{t}", (w[t], C[t]), xytext=(0, 7 if n % 2 == 0 else -13),
+                           textcoords="offset points", ha="center", fontsize=_FONT - 1,
+                           color=HIGHLIGHT)
+        lo_C, hi_C = curve_C[inside].min(), curve_C[inside].max()
+        pad = 0.15 * (hi_C - lo_C) + 1e-12
+        inset.set_xlim(*zoom)
+        inset.set_ylim(lo_C - pad, hi_C + pad)
+        inset.tick_params(labelsize=_FONT - 2)
+        inset.set_title(f"zoom: step $t$ = 0, 1, ...", fontsize=_FONT - 1)
+        inset.grid(True, alpha=0.3)
+        ax.indicate_inset_zoom(inset, edgecolor="0.4")
+    else:
+        ax.legend(fontsize=_FONT - 1)
+    return {"w": w, "C": C, "curve": curve, "points": points, "arrows": arrows, "tangent": tangent,
+            "triangle": triangle, "inset": inset}
 
 
-def plot_work_count(ax, n_params, fd_madds, bp_madds):
+def draw_activation(ax, g, z_range=(-5.0, 5.0), title=None):
+    """An activation g and its derivative g' on one axes: the curve and its slope.
+
+    g : an elementwise activation object (``g(z)``, ``g.prime(z)``, ``g.kinks``, ``g.name``).
+    z_range : (lo, hi) of z. title : the axes' title (default: the activation's name).
+    g(z) is drawn solid in SECOND, g'(z) dashed in HIGHLIGHT; at a kink of g (relu at 0) the
+    derivative is left undefined, so g' shows a gap there, not a vertical line. Where g' has
+    its largest value at a single point (no kinks), that point is marked and labelled
+    "largest g' = ... at z = ...".
+    Returns {"z": the grid, "g": Line2D, "prime": Line2D, "peak": (z, g'(z)) or None,
+    "peak_label": Text or None}.
+    """
+    if not getattr(g, "elementwise", False):
+        raise ValueError(f"draw_activation needs an elementwise activation; "
+                         f"{getattr(g, 'name', g)!r} is not one")
+    if not (len(z_range) == 2 and z_range[0] < z_range[1]):
+        raise ValueError(f"z_range must be (lo, hi) with lo < hi, got {z_range!r}")
+    z = np.linspace(z_range[0], z_range[1], 401)
+    value = np.asarray(g(z), dtype=float)
+    prime = np.asarray(g.prime(z), dtype=float)
+    for kink in g.kinks:                    # g' is undefined at a kink: a gap in its curve
+        prime[np.isclose(z, kink, atol=1e-12)] = np.nan
+    (g_line,) = ax.plot(z, value, color=SECOND, lw=2.0, label="$g(z)$")
+    (p_line,) = ax.plot(z, prime, color=HIGHLIGHT, lw=2.0, ls="--", label="$g'(z)$")
+    peak, peak_label = None, None
+    if not g.kinks:
+        # where g' is largest on the grid
+        k = int(np.nanargmax(prime))
+        peak = (float(z[k]), float(prime[k]))
+        ax.plot([peak[0]], [peak[1]], "o", color=HIGHLIGHT, ms=6, zorder=4)
+        peak_label = ax.annotate(f"largest $g'$ = {peak[1]:.3g}\nat $z$ = {peak[0]:.3g}",
+                                 peak, xytext=(0.97, 0.3), textcoords="axes fraction",
+                                 ha="right", va="center", fontsize=_FONT - 1, color=HIGHLIGHT,
+                                 arrowprops=dict(arrowstyle="->", color=HIGHLIGHT, lw=0.8))
+    ax.axhline(0, color="0.6", lw=0.8)
+    ax.axvline(0, color="0.6", lw=0.8)
+    ax.set_xlabel("$z$", fontsize=_FONT)
+    ax.set_title(title if title is not None else g.name, fontsize=_FONT + 1)
+    ax.legend(fontsize=_FONT - 1, loc="upper left")
+    ax.grid(True, alpha=0.3)
+    return {"z": z, "g": g_line, "prime": p_line, "peak": peak, "peak_label": peak_label}
+
+
+def plot_work_count(ax, n_params, fd_madds, bp_madds, guides=False):
     """Counted work against the number of parameters P, log-log: the P^2 against P argument.
 
     n_params : (k,) numbers of parameters; fd_madds : (k,) multiply-adds of central
     differences (2P runs of the whole network, each a forward pass); bp_madds : (k,)
-    multiply-adds of one forward and one backward pass. Returns the two Line2D.
+    multiply-adds of one forward and one backward pass. guides : also draw dotted guide lines
+    of slope 2 (proportional to P^2, below the finite differences) and slope 1 (proportional to
+    P, below backpropagation), a factor 10 under each series' first point.
+    Returns the Line2D drawn: finite differences, backpropagation, then the guides (slope 2,
+    slope 1) if drawn.
     """
+    guides_on = bool(guides)
     n_params, fd_madds, bp_madds = (np.asarray(v, dtype=float) for v in (n_params, fd_madds, bp_madds))
     if not (n_params.ndim == 1 and n_params.shape == fd_madds.shape == bp_madds.shape):
         raise ValueError(f"n_params, fd_madds and bp_madds must be 1-D of one length, got shapes "
@@ -402,11 +487,21 @@ def plot_work_count(ax, n_params, fd_madds, bp_madds):
                       label="finite differences: 2P runs × one forward pass (grows like $P^2$)")
     (bp,) = ax.loglog(n_params, bp_madds, "s-", color=SECOND,
                       label="backpropagation: one forward + one backward pass (grows like $P$)")
+    guides = []
+    if guides_on:
+        # guide lines through a point a factor 10 below each series' first point: a power P^p
+        # is a straight line of slope p on log-log axes
+        for p, series, text in ((2, fd_madds, r"guide: slope 2, $\propto P^2$"),
+                                (1, bp_madds, r"guide: slope 1, $\propto P$")):
+            ys = series[0] / 10 * (n_params / n_params[0]) ** p
+            (guide,) = ax.loglog(n_params, ys, ":", color="0.35", lw=1.4, label=text,
+                                 gid=f"slope {p}")
+            guides.append(guide)
     ax.set_xlabel("number of parameters P (weights and biases)", fontsize=_FONT)
     ax.set_ylabel("multiply-adds for the whole gradient", fontsize=_FONT)
     ax.legend(fontsize=_FONT - 1)
     ax.grid(True, which="major", alpha=0.3)
-    return fd, bp
+    return (fd, bp, *guides)
 
 
 def plot_backprop_timing(ax, n_params, t_numerical, t_backprop, t_predicted=None):

@@ -10,23 +10,24 @@ heights), which is what the widgets need to redraw fast. :func:`plot_delta_norms
 
 The derivation's pictures (:func:`draw_output_paths`, :func:`draw_fan_out`,
 :func:`draw_weight_edge`, :func:`draw_chain_paths`, :func:`draw_neuron_gates`,
-:func:`draw_gradient_descent`, :func:`plot_work_count`, :func:`plot_backprop_timing`) live in ``backprop_lab/diagrams.py`` and are re-exported here.
+:func:`draw_gradient_descent`, :func:`draw_activation`, :func:`plot_work_count`, :func:`plot_backprop_timing`) live in ``backprop_lab/diagrams.py`` and are re-exported here.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .diagrams import (CONTEXT, HIGHLIGHT, SECOND, draw_chain_paths, draw_fan_out, draw_gradient_descent,
-                       draw_neuron_gates, draw_output_paths, draw_weight_edge, plot_backprop_timing,
-                       plot_work_count)
+from .diagrams import (CONTEXT, HIGHLIGHT, SECOND, draw_activation, draw_chain_paths, draw_fan_out,
+                       draw_gradient_descent, draw_neuron_gates, draw_output_paths, draw_weight_edge,
+                       plot_backprop_timing, plot_work_count)
 from .live_diagrams import DeltaBars, NetworkDiagram
 
 __all__ = ["draw_network", "plot_decision_boundary", "scatter_classes", "plain_log_ticks", "factor_text",
            "CLASS_COLOURS", "CLASS_MARKERS", "network_positions", "NetworkDiagram",
            "DeltaBars", "plot_delta_norms", "plot_loss_curve", "short_number", "sup",
            "draw_output_paths", "draw_fan_out", "draw_weight_edge", "draw_chain_paths",
-           "draw_neuron_gates", "draw_gradient_descent", "plot_work_count", "plot_backprop_timing"]
+           "draw_neuron_gates", "draw_gradient_descent", "draw_activation", "plot_work_count",
+           "plot_backprop_timing"]
 
 
 def _sizes(net_or_sizes):

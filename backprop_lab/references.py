@@ -40,6 +40,7 @@ SECTIONS = {
     # notebook 01: the forward pass and the cost
     "forward_pass": Section(NB01, "The whole forward pass"),
     "forward_notebook": Section(NB01),
+    "activations": Section(NB01, "Activations: sigmoid, tanh, relu and their slopes"),
     "cost": Section(NB01, "The cost of one example and the cost of the dataset"),
     # notebook 02: the output delta
     "output_chain_rule": Section(NB02, "Step 1: the chain rule at the output layer"),

@@ -13,8 +13,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 
 import backprop_lab as bl
-from backprop_lab.plotting import (CONTEXT, HIGHLIGHT, SECOND, draw_chain_paths, draw_fan_out,
-                                   draw_gradient_descent, draw_network, draw_neuron_gates,
+from backprop_lab.plotting import (CONTEXT, HIGHLIGHT, SECOND, draw_activation, draw_chain_paths,
+                                   draw_fan_out, draw_gradient_descent, draw_network, draw_neuron_gates,
                                    draw_output_paths, draw_weight_edge, plot_backprop_timing,
                                    plot_work_count)
 
@@ -72,7 +72,8 @@ def test_fan_out_highlights_exactly_the_edges_from_j_with_their_deltas(j):
     shown = texts(ax)
     for k in range(3):
         # each highlighted edge names W_jk = (W^T)_kj (numbered from 1) with its value
-        label = f"$W^{{(3)}}_{{{j + 1}{k + 1}}} = (W^T)_{{{k + 1}{j + 1}}} = {W_next[j, k]:.2f}$"
+        # and the exercise's transposed name, with its layer: W_kj^(3)T
+        label = f"$W^{{(3)}}_{{{j + 1}{k + 1}}} = W^{{(3)T}}_{{{k + 1}{j + 1}}} = {W_next[j, k]:.2f}$"
         assert label in shown and out["edge_labels"][(j, k)].get_text() == label
         # and neuron k carries its delta back
         assert f"$\\delta^{{(3)}}_{{{k + 1}}} = {delta_next[k]:.4f}$" in shown
@@ -176,11 +177,91 @@ def test_gradient_descent_steps_follow_the_update_rule_down_the_curve():
     assert (ty[1] - ty[0]) / (tx[1] - tx[0]) == pytest.approx(slope(-1.0))
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any("\\eta = 0.2" in t for t in legend)
+    # the tangent is drawn above the curve, long enough to leave it (a third of the range each
+    # side here), and the slope triangle has a run of 1 and a rise of dC/dw
+    assert out["tangent"].get_zorder() > out["curve"].get_zorder()
+    assert tx[1] - tx[0] >= 0.5 * (xs[-1] - xs[0])
+    rx, ry = out["triangle"].get_data()
+    assert rx[1] - rx[0] == pytest.approx(1.0) and ry[1] == ry[0]
+    assert ry[2] - ry[1] == pytest.approx(slope(-1.0)) and rx[2] == rx[1]
+    assert f"{slope(-1.0):.3g} per 1" in texts(ax)
+    assert out["inset"] is None
     # too large a learning rate overshoots: the cost goes up
     big = draw_gradient_descent(new_ax(), cost, slope, w0=-1.0, eta=1.1, steps=3)
     assert big["C"][1] > big["C"][0]
     with pytest.raises(ValueError, match="learning rate"):
         draw_gradient_descent(new_ax(), cost, slope, 0.0, eta=-1.0, steps=3)
+
+
+def test_gradient_descent_zoom_numbers_the_crowded_steps():
+    cost = lambda w: (w - 2.0) ** 2 + 1.0
+    slope = lambda w: 2 * (w - 2.0)
+    ax = new_ax()
+    out = draw_gradient_descent(ax, cost, slope, w0=-1.0, eta=0.2, steps=8, zoom=(1.5, 2.5))
+    inset = out["inset"]
+    assert inset is not None and inset.get_xlim() == (1.5, 2.5)
+    # the inset shows exactly the iterates inside the zoom, numbered by their step t
+    inside = np.flatnonzero((out["w"] >= 1.5) & (out["w"] <= 2.5))
+    assert len(inside) >= 3                                # the crowded ones near the minimum
+    (steps,) = [line for line in inset.get_lines() if line.get_gid() == "zoomed steps"]
+    np.testing.assert_allclose(steps.get_xdata(), out["w"][inside])
+    np.testing.assert_allclose(steps.get_ydata(), out["C"][inside])
+    assert sorted(t.get_text() for t in inset.texts) == sorted(str(t) for t in inside)
+    # the legend moves below the axes, out of the inset's way
+    assert ax.get_legend().get_bbox_to_anchor().y0 < ax.bbox.y0
+    with pytest.raises(ValueError, match="zoom"):
+        draw_gradient_descent(new_ax(), cost, slope, 0.0, eta=0.1, steps=3, zoom=(2.0, 1.0))
+
+
+@pytest.mark.parametrize("name", [n for n, g in bl.ACTIVATIONS.items() if g.elementwise])
+def test_activation_picture_draws_g_and_its_derivative(name):
+    g = bl.ACTIVATIONS[name]
+    ax = new_ax()
+    out = draw_activation(ax, g, z_range=(-4.0, 4.0))
+    z = out["z"]
+    assert z[0] == -4.0 and z[-1] == 4.0
+    np.testing.assert_allclose(out["g"].get_ydata(), g(z))
+    # g' is the derivative: central differences of the drawn g, away from any kink
+    drawn = np.asarray(out["prime"].get_ydata(), dtype=float)
+    eps = 1e-6
+    away = np.all([np.abs(z - k) > 1e-3 for k in g.kinks], axis=0) if g.kinks else np.ones(z.shape, bool)
+    np.testing.assert_allclose(drawn[away], ((g(z + eps) - g(z - eps)) / (2 * eps))[away], atol=1e-6)
+    # at a kink g' is left undefined (a gap, not a vertical line)
+    for k in g.kinks:
+        assert np.isnan(drawn[np.isclose(z, k)]).all()
+    assert np.allclose(to_rgba(out["g"].get_color()), to_rgba(SECOND))
+    assert np.allclose(to_rgba(out["prime"].get_color()), to_rgba(HIGHLIGHT))
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["$g(z)$", "$g'(z)$"]
+    if g.kinks:
+        assert out["peak"] is None
+    else:
+        assert out["peak"][1] == pytest.approx(np.nanmax(drawn))
+        assert f"{out['peak'][1]:.3g}" in out["peak_label"].get_text()
+
+
+def test_activation_picture_marks_the_largest_slopes_of_sigmoid_and_tanh():
+    sig = draw_activation(new_ax(), bl.ACTIVATIONS["sigmoid"])
+    assert sig["peak"] == pytest.approx((0.0, 0.25))                  # sigma' <= 1/4, at z = 0
+    assert "0.25" in sig["peak_label"].get_text()
+    assert draw_activation(new_ax(), bl.ACTIVATIONS["tanh"])["peak"] == pytest.approx((0.0, 1.0))
+    with pytest.raises(ValueError, match="elementwise"):
+        draw_activation(new_ax(), bl.ACTIVATIONS["softmax"])
+
+
+def test_work_count_guides_have_slopes_1_and_2_on_log_log_axes():
+    P = np.array([10.0, 100.0, 1000.0])
+    ax = new_ax()
+    lines = plot_work_count(ax, P, 2 * P ** 2, 3 * P, guides=True)
+    assert len(lines) == 4
+    two, one = lines[2], lines[3]
+    for line, p in ((two, 2), (one, 1)):
+        x, y = (np.asarray(v, dtype=float) for v in line.get_data())
+        np.testing.assert_allclose(np.diff(np.log10(y)) / np.diff(np.log10(x)), p)
+        assert f"slope {p}" in line.get_label() and line.get_gid() == f"slope {p}"
+    # each guide lies below its series (a factor 10 under the first point)
+    assert two.get_ydata()[0] == pytest.approx(2 * 10 ** 2 / 10)
+    assert one.get_ydata()[0] == pytest.approx(3 * 10 / 10)
+    assert len(plot_work_count(new_ax(), P, 2 * P ** 2, 3 * P)) == 2
 
 
 def test_work_count_is_log_log_with_its_legend():
@@ -281,8 +362,8 @@ def test_network_names_its_neurons_from_1_and_explains_its_colours():
 
 # the notebooks store these pictures as PNG outputs of the cells that draw them
 PICTURES_IN_NOTEBOOKS = {
-    "01_forward_pass.ipynb": ["draw_network", "draw_gradient_descent", "draw_neuron_gates",
-                              "draw_chain_paths"],
+    "01_forward_pass.ipynb": ["draw_network", "draw_activation", "draw_gradient_descent",
+                              "draw_neuron_gates", "draw_chain_paths"],
     "02_output_delta.ipynb": ["draw_output_paths", "draw_gradient_descent"],
     "03_backward_recursion.ipynb": ["draw_fan_out"],
     "04_weight_bias_gradients.ipynb": ["draw_weight_edge", "plot_work_count", "plot_backprop_timing"],
