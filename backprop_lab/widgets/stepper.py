@@ -20,6 +20,7 @@ from ..formatting import sig
 from ..rendering import BlitRenderer, new_figure
 from ..plotting import DeltaBars, NetworkDiagram, sup
 from ..stepper import DeltaSteps
+from .a11y import LiveStatus, play_controls, stepper_announcement, stepper_description
 from .base import PictureView
 
 __all__ = ["DeltaStepper", "MAX_NEURONS"]
@@ -139,9 +140,11 @@ class DeltaStepper(PictureView, widgets.VBox):
         self.reset_button.on_click(lambda _: self.reset())
         for w in (self.slider, self.layer_select, self.index_select, self.mode, self.example_select):
             w.observe(self._on_change, names="value")
-        buttons = widgets.HBox([self.prev_button, self.next_button, self.reset_button, self.play, self.slider])
+        buttons = widgets.HBox([self.prev_button, self.next_button, self.reset_button, play_controls(self.play),
+                                self.slider])
         chooser = widgets.HBox([self.layer_select, self.index_select, self.mode, self.example_select])
-        super().__init__(children=[self.status, buttons, chooser, self.equation, self.out])
+        self.live = LiveStatus()  # announces each step to screen readers
+        super().__init__(children=[self.status, buttons, chooser, self.equation, self.out, self.live])
         if prewarm:
             self.prewarm()
         self._render()
@@ -278,7 +281,8 @@ class DeltaStepper(PictureView, widgets.VBox):
             self.example_select.disabled = model.m == 1 or ex is None
         # the picture first: it is what the student waits for
         self._draw(k, ex, l, j)
-        self.show(self.render_png(), f"DeltaStepper figure, {model.status(k)}")
+        self.show(self.render_png(), stepper_description(model, k, ex))
+        self.live.announce(stepper_announcement(model, k, ex))
         self.status.value = model.status(k)
         self.prev_button.disabled = k == 0
         self.next_button.disabled = k == model.last

@@ -13,6 +13,7 @@ from ..formatting import sig
 from ..rendering import new_figure, render_png
 from ..plotting import plot_decision_boundary, plot_loss_curve
 from ..training_run import run_training
+from .a11y import training_description
 from .base import PictureView
 
 __all__ = ["TrainingPanel", "LEARNING_RATES"]
@@ -75,7 +76,8 @@ class TrainingPanel(PictureView, widgets.VBox):
             self.train_button.disabled = False
         self.status.value = self.run.summary()
         self._draw()
-        self.show(render_png(self.figure, self.dpi), f"TrainingPanel figure: {self.status.value}")
+        self.show(render_png(self.figure, self.dpi), training_description(
+            self.run, self.x, self.activation.value, self.hidden.value, self.lr.value))
 
     @property
     def net(self):

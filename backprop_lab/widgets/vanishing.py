@@ -14,6 +14,7 @@ from ..formatting import sig
 from ..rendering import new_figure, render_png
 from ..plotting import plot_delta_norms
 from ..vanishing import depth_profile
+from .a11y import vanishing_description
 from .base import PictureView
 
 __all__ = ["VanishingGradientPanel"]
@@ -71,7 +72,7 @@ class VanishingGradientPanel(PictureView, widgets.VBox):
                      f"init {init}", fontsize=9)
         self.status.value = "; ".join(f"{g}: ||delta^(1)|| / ||delta^({L})|| = {sig(n[0] / n[-1])}"
                                       for g, n in self.profiles.items())
-        self.show(render_png(self.figure, self.dpi), "VanishingGradientPanel figure")
+        self.show(render_png(self.figure, self.dpi), vanishing_description(self.profiles, L, width, init))
 
     def __repr__(self):
         return (f"VanishingGradientPanel(activations={list(self.activations.value)}, "
