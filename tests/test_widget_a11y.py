@@ -128,3 +128,19 @@ def test_show_figure_displays_an_img_with_alt_and_a_caption(monkeypatch):
     body = bundle["text/html"]
     assert body.startswith("<figure><img src=\"data:image/png;base64,")
     assert body.endswith('alt="A line falling from 1 to 0."><figcaption>Figure 1: a line</figcaption></figure>')
+
+
+def test_display_picture_sends_the_picture_on_show_with_its_alt(stepper, monkeypatch):
+    import base64
+
+    import IPython.display
+
+    s, *_ = stepper
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: shown.append((obj, raw)))
+    s.next()
+    s.display_picture()
+    ((bundle, raw),) = shown
+    assert raw and bundle["text/plain"] == s.alt == alt_of(s)
+    assert base64.b64decode(bundle["image/png"]) == s.picture().data
+    assert bundle["text/html"] == s.out.outputs[0]["data"]["text/html"]

@@ -68,7 +68,8 @@ def stepper_description(model, k, example):
     """
     s, L = model[k], model.L
     nodes = model.node_values(k, example)
-    unknown = [str(l) for l, v in enumerate(nodes) if v is None]
+    # the input layer has no delta: in the backward pass its neurons are blank, not "not yet"
+    unknown = [str(l) for l, v in enumerate(nodes) if v is None and not (l == 0 and s.kind in ("delta", "gradients"))]
     edges = model.edge_quantity(k)
     layer = model.highlight(k)
     parts = [

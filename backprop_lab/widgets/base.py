@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..rendering import show_png
+from ..rendering import img_html, show_png
 
 __all__ = ["PictureView"]
 
@@ -15,10 +15,11 @@ class PictureView:
     """
 
     _png = b""
+    alt = ""  # what the picture on show shows, in words (its alt text)
 
     def show(self, png, text):
-        """Show ``png`` (bytes) in ``self.out``, with ``text`` as its text/plain alternative."""
-        self._png = png
+        """Show ``png`` (bytes) in ``self.out``, with ``text`` as its alt text and text/plain."""
+        self._png, self.alt = png, text
         show_png(self.out, png, text=text)
 
     def picture(self):
@@ -26,3 +27,13 @@ class PictureView:
         from IPython.display import Image
 
         return Image(data=self._png, format="png")
+
+    def display_picture(self):
+        """Display the picture on show as an ``<img>`` with its alt text (and the PNG for other
+        front ends): ``display(view.picture())`` for screen readers too."""
+        import base64
+
+        from IPython.display import display
+
+        display({"text/html": img_html(self._png, self.alt),
+                 "image/png": base64.b64encode(self._png).decode("ascii"), "text/plain": self.alt}, raw=True)

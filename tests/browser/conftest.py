@@ -55,7 +55,7 @@ USER_SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
 }
 
-VIEWPORT = {"width": 1280, "height": 900}
+VIEWPORT = {"width": 1400, "height": 1000}  # the window of issue 16's review
 SERVER_START_TIMEOUT = 90  # s, until /api/status answers
 KERNEL_IDLE_TIMEOUT = 60_000  # ms, until the status bar says "Idle"
 RUN_ALL_TIMEOUT = 300_000  # ms, for a whole notebook to execute in the browser
