@@ -105,7 +105,8 @@ _FOCUSED_JS = """
 root => {
     const e = document.activeElement;
     if (!e || !root.contains(e)) return null;
-    const widget = e.closest('.jupyter-widgets:not(.widget-box)') || e;
+    const widget = e.closest('.widget-inline-hbox, .widget-inline-vbox')
+        || e.closest('.jupyter-widgets:not(.widget-box)') || e;
     const label = widget.querySelector(':scope > .widget-label, :scope > label');
     const text = s => (s || '').replace(/\\s+/g, ' ').trim();
     if (e.classList.contains('noUi-handle')) return 'slider ' + text(label && label.textContent);
