@@ -52,7 +52,13 @@ def _excused(rule: str, node: dict) -> str | None:
 
 
 def _slug(path: str) -> str:
-    return Path(path).stem
+    return path.removeprefix("notebooks/").removesuffix(".ipynb").replace("/", "-")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _fresh_axe_summary():
+    """artifacts/browser/axe_summary.json holds this run's notebooks only."""
+    (ARTIFACTS / "axe_summary.json").unlink(missing_ok=True)
 
 
 @pytest.mark.parametrize("notebook", ALL)

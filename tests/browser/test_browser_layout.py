@@ -199,9 +199,9 @@ def test_stepper_picture_fills_its_output_without_upscaling(lab, notebook):
 # ---- 3. equations inside their output ----------------------------------------------------------
 
 # Every typeset formula in the Markdown and outputs: its drawn extent (mjx-math, which a display
-# formula's block container may be narrower than) against its area's edges. It is held if an
-# element between the formula and the area (the container included) scrolls horizontally and
-# itself lies inside the area.
+# formula's block container may be narrower than) against its area's edges. It is held if the
+# nearest element around it that clips or scrolls (the container included) scrolls horizontally,
+# lies inside the area, and holds no controls, pictures or widget boxes.
 _OVERFLOW_JS = """
 ([scope, slack]) => {
     const areas = scope.matches('.jp-OutputArea-output, .jp-RenderedMarkdown') ? [scope]
@@ -216,13 +216,17 @@ _OVERFLOW_JS = """
             if (r.width === 0) continue;
             n++;
             if (r.right <= a.right + slack && r.left >= a.left - slack) continue;
+            // the nearest ancestor that does not let it overflow visibly: a scroll box "right
+            // around" the formula scrolls, lies inside the area and holds only text and maths
+            // (a whole widget that scrolls sideways, controls and picture included, does not count)
             let held = false;
             for (let e = m.parentElement; e && e !== area; e = e.parentElement) {
                 const ox = getComputedStyle(e).overflowX;
+                if (ox === 'visible') continue;
                 const b = e.getBoundingClientRect();
-                if ((ox === 'auto' || ox === 'scroll') && b.right <= a.right + slack && b.left >= a.left - slack) {
-                    held = true; break;
-                }
+                held = (ox === 'auto' || ox === 'scroll') && b.right <= a.right + slack && b.left >= a.left - slack
+                    && !e.querySelector('button, input, select, img, .widget-box, .noUi-handle');
+                break;
             }
             if (!held) bad.push({past: Math.round(Math.max(r.right - a.right, a.left - r.left)),
                                  text: (c.querySelector('mjx-assistive-mml') || c).textContent.slice(0, 80)});
