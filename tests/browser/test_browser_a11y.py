@@ -55,9 +55,10 @@ def _slug(path: str) -> str:
     return path.removeprefix("notebooks/").removesuffix(".ipynb").replace("/", "-")
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(scope="session", autouse=True)
 def _fresh_axe_summary():
-    """artifacts/browser/axe_summary.json holds this run's notebooks only."""
+    """artifacts/browser/axe_summary.json holds this run's notebooks only (session scope: the
+    tests are regrouped by notebook, so a module-scoped fixture would be set up again and again)."""
     (ARTIFACTS / "axe_summary.json").unlink(missing_ok=True)
 
 

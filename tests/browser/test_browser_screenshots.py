@@ -92,7 +92,9 @@ def test_screenshot_notebook(lab, notebook):
     outputs = page.locator(".jp-NotebookPanel .jp-OutputArea-output").filter(
         has=page.locator(".widget-vbox, img"))
     target = outputs.first if outputs.count() else page.locator(".jp-NotebookPanel .jp-Cell").first
-    cell = page.locator(".jp-NotebookPanel .jp-Cell").filter(has=target).first if outputs.count() else target
-    cell.evaluate("c => c.scrollIntoView({block: 'start'})")
+    # twice: pictures and formulas above may still change height after the first scroll
+    for _ in range(2):
+        target.evaluate("o => o.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(300)
     name = notebook.removeprefix("notebooks/").removesuffix(".ipynb").replace("/", "-")
     _shot(page, f"notebooks/{name}")
