@@ -297,3 +297,31 @@ def test_mathjax_assistive_mathml_is_on(lab, notebook):
         "assistive MathML (MathJax menu > Accessibility > Assistive MathML is off?)")
     assert got["hidden"] == 0, f"{notebook}: assistive MathML hidden with display:none in {got['hidden']}"
     RESULTS["MathJax assistive MathML"] = f"{got['assistive']}/{got['containers']} formulas in {notebook}"
+
+
+@pytest.mark.parametrize("notebook", [STEPPER] if (REPO / STEPPER).exists() else [])
+def test_keyboard_play_and_pause_the_stepper(lab, notebook):
+    """The named Play toggle (in place of ipywidgets.Play's icon-only buttons) drives the same
+    timer: Enter on Play advances the steps by itself, Enter on Pause stops them."""
+    nb = lab.run_all(notebook)
+    page = nb.page
+    root = stepper_root(page)
+
+    def toggle(name):
+        return root.locator("button.widget-toggle-button", has_text=re.compile(rf"^\s*{name}\s*$"))
+
+    button(root, "Reset").click()
+    page.wait_for_function("r => /step 0\\//.test(r.innerText)", arg=root.element_handle())
+    toggle("Play").focus()
+    page.keyboard.press("Enter")
+    # two steps on their own (the interval is 1.5 s)
+    page.wait_for_function("r => { const m = r.innerText.match(/step (\\d+)\\//); return m && +m[1] >= 2; }",
+                           arg=root.element_handle(), timeout=15_000)
+    pause = toggle("Pause")
+    assert pause.count() == 1, "while playing, the toggle reads Pause"
+    pause.focus()
+    page.keyboard.press("Enter")
+    toggle("Play").wait_for(timeout=5_000)
+    k = status_of(root)[0]
+    page.wait_for_timeout(2_500)  # longer than the interval: nothing moves any more
+    assert status_of(root)[0] == k, f"the stepper went on after Pause: step {k} -> {status_of(root)[0]}"
