@@ -3,7 +3,10 @@
 * :func:`new_figure` - a Figure outside pyplot (never shown by the inline backend, never closed);
 * :func:`render_png` - a whole figure as PNG bytes (matplotlib's Agg and PNG writer);
 * :func:`show_png` - replace what an ``ipywidgets.Output`` shows by one PNG, from the kernel side
-  (no ``with out:``, so notebooks stay reproducible under strict nbval);
+  (no ``with out:``, so notebooks stay reproducible under strict nbval), as an ``<img>`` with alt
+  text;
+* :func:`img_html` and :func:`show_figure` - a PNG as an ``<img>`` with alt text, and a notebook
+  figure displayed that way (JupyterLab draws an ``image/png`` output as an ``<img>`` without alt);
 * :class:`BlitRenderer` and :func:`png_bytes` - the DeltaStepper's fast path: the static parts of
   the figure are drawn once, texts are rendered once each and pasted from a cache, and the frame is
   encoded without PNG row filters at zlib level 1. A step then takes a few milliseconds instead of a
@@ -13,6 +16,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import io
 import struct
 import zlib
@@ -20,7 +24,7 @@ import zlib
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["new_figure", "render_png", "show_png", "png_bytes", "BlitRenderer"]
+__all__ = ["new_figure", "render_png", "show_png", "img_html", "show_figure", "png_bytes", "BlitRenderer"]
 
 
 def new_figure(width, height, dpi):
@@ -35,18 +39,63 @@ def render_png(fig, dpi=None):
     return buf.getvalue()
 
 
+def img_html(png, alt, width=None):
+    """``png`` (bytes) as an HTML ``<img>`` with ``alt`` as its text alternative (a data URI).
+
+    JupyterLab renders an ``image/png`` output as an ``<img>`` with no alt attribute, and reads no
+    output metadata for one, so a picture that must say what it shows goes out as HTML.
+    width : the CSS width of the ``<img>`` in pixels (give the PNG's own width, so that it is never
+    upscaled), or None.
+    """
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"alt must say what the picture shows, not {alt!r}")
+    data = base64.b64encode(png).decode("ascii")
+    size = f' width="{int(width)}"' if width else ""
+    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}"{size}>'
+
+
 def show_png(out, png, text="figure", width=None):
     """Replace what ``out`` (an ipywidgets.Output) shows by one PNG image, from the kernel side.
 
-    The same as ``out.outputs = (); out.append_display_data(Image(png, width=width))``, with
-    ``text`` as the text/plain alternative. width : the CSS width of the <img> in pixels (give
-    the PNG's own width, so that it is never upscaled), or None.
+    Like ``out.outputs = (); out.append_display_data(Image(png, width=width))``, plus the image as
+    an ``<img>`` whose alt text is ``text`` (:func:`img_html`), which JupyterLab shows in preference
+    to the bare ``image/png``; ``text`` is also its text/plain. width : the CSS width of the picture
+    in pixels (its natural width: never upscaled), or None.
     """
+    b64 = base64.b64encode(png).decode("ascii")
     out.outputs = ({
         "output_type": "display_data",
-        "data": {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": text},
+        "data": {"text/html": img_html(png, text, width), "image/png": b64, "text/plain": text},
         "metadata": {"image/png": {"width": int(width)}} if width else {},
     },)
+
+
+def show_figure(fig, alt, caption=None):
+    """Display a matplotlib figure in a notebook as an ``<img>`` with alt text (and a caption).
+
+    ``alt`` says what the figure shows (for a screen reader); ``caption``, if given, is shown
+    under it for everyone (a ``<figure>`` with ``<figcaption>``). A pyplot figure is closed, so
+    the inline backend does not show it a second time. Use it where a cell would end with
+    ``plt.show()``::
+
+        fig, ax = plt.subplots()
+        ...
+        show_figure(fig, alt="The cost falls from 0.69 to 0.02 in 300 epochs.")
+    """
+    from IPython.display import display
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")  # what the inline backend draws
+    img = img_html(buf.getvalue(), alt)
+    body = img if caption is None else f"<figure>{img}<figcaption>{html.escape(caption)}</figcaption></figure>"
+    display({"text/html": body, "text/plain": alt if caption is None else f"{caption}\n{alt}"}, raw=True)
+    try:
+        import matplotlib.pyplot as plt
+
+        if plt.fignum_exists(fig.number):
+            plt.close(fig)
+    except AttributeError:  # a Figure made outside pyplot has no number
+        pass
 
 
 def png_bytes(rgb):

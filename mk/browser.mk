@@ -1,8 +1,11 @@
 # Browser tests: the notebooks in a real JupyterLab, driven by Playwright in headless Chromium.
 #   make test-browser   run tests/browser (part of `make test`); skipped with a message when there is
 #                       no chromium, except in CI (CI=true), where a missing browser is a failure
-#   make screenshots    refresh docs/images/stepper.png and docs/images/index.png (used in the README);
-#                       the other screenshots go to artifacts/browser/ (not committed)
+#   make screenshots    refresh one screenshot per notebook (artifacts/browser/notebooks/*.png) and
+#                       docs/images/stepper.png and docs/images/index.png (used in the README)
+# Reports and screenshots go to artifacts/browser/ (not committed; CI keeps that folder as a build
+# artifact): the axe-core accessibility reports (axe/<notebook>.json, axe_summary.json), one
+# screenshot per notebook, timings.json, stepper_latency.json and console.log.
 
 TEST_TARGETS += test-browser
 .PHONY: test-browser screenshots
@@ -28,4 +31,4 @@ screenshots: $(STAMP)
 	mkdir -p docs/images
 	cp artifacts/browser/stepper.png docs/images/stepper.png
 	cp artifacts/browser/index.png docs/images/index.png
-	@echo "updated docs/images/stepper.png and docs/images/index.png; all screenshots: artifacts/browser/"
+	@echo "updated docs/images/stepper.png and docs/images/index.png; one per notebook: artifacts/browser/notebooks/"

@@ -301,7 +301,7 @@ def test_the_card_leads_with_the_hint_and_names_the_mistake_in_words():
 def test_a_passed_card_shows_the_equation_and_no_revisit():
     result = ex.check_output_delta(right_output_delta)
     page = result._repr_html_()
-    assert "✔ Passed" in page and "Revisit" not in page and "Reread" not in page
+    assert '<span aria-hidden="true">✔</span> Passed' in page and "Revisit" not in page and "Reread" not in page
     assert "The equation:" in page and "white-space: nowrap" in page
     assert "Revisit" not in result.message and "Equation: δ_j^(L)" in result.message
 

@@ -140,7 +140,7 @@ class CheckResult:
         import html  # here, not at the top: it loads html.entities (2 ms), and only Jupyter needs it
 
         esc = html.escape
-        icon = _ICONS.get(self.status, "✘")
+        icon = f'<span aria-hidden="true">{_ICONS.get(self.status, "✘")}</span>'  # the words say it too
         word = _WORDS.get(self.status, "")
         if self.status == "mistake" and self.mistake:
             title = (f"{icon} {word}: {esc(self.mistake_name)} "

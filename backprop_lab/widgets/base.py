@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..rendering import show_png
+from ..rendering import img_html, show_png
 
 __all__ = ["PictureView", "check_choice", "check_count"]
 
@@ -34,13 +34,14 @@ class PictureView:
 
     _png = b""
     _width = None
+    alt = ""  # what the picture on show shows, in words (its alt text)
 
     def show(self, png, text, width=None):
-        """Show ``png`` (bytes) in ``self.out``, with ``text`` as its text/plain alternative.
+        """Show ``png`` (bytes) in ``self.out``, with ``text`` as its alt text and text/plain.
 
         width : the CSS width to show it at, in pixels (its natural width: never upscaled), or None.
         """
-        self._png, self._width = png, width
+        self._png, self._width, self.alt = png, width, text
         show_png(self.out, png, text=text, width=width)
 
     def picture(self):
@@ -48,3 +49,13 @@ class PictureView:
         from IPython.display import Image
 
         return Image(data=self._png, format="png", width=self._width)
+
+    def display_picture(self):
+        """Display the picture on show as an ``<img>`` with its alt text (and the PNG for other
+        front ends): ``display(view.picture())`` for screen readers too."""
+        import base64
+
+        from IPython.display import display
+
+        display({"text/html": img_html(self._png, self.alt, self._width),
+                 "image/png": base64.b64encode(self._png).decode("ascii"), "text/plain": self.alt}, raw=True)

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..rendering import BlitRenderer
 from ..stepper import DeltaSteps
+from .a11y import LiveStatus, play_controls, stepper_announcement, stepper_description
 from .base import PictureView
 from .stepper_picture import DPI, StepperPicture, key_captions, picture_title
 
@@ -115,9 +116,11 @@ class DeltaStepper(PictureView, widgets.VBox):
         self.reset_button.on_click(lambda _: self.reset())
         for w in (self.slider, self.layer_select, self.index_select, self.mode, self.example_select):
             w.observe(self._on_change, names="value")
-        buttons = widgets.HBox([self.prev_button, self.next_button, self.reset_button, self.play, self.slider])
+        buttons = widgets.HBox([self.prev_button, self.next_button, self.reset_button, play_controls(self.play),
+                                self.slider])
         chooser = widgets.HBox([self.layer_select, self.index_select, self.mode, self.example_select])
-        super().__init__(children=[self.status, buttons, chooser, self.equation, self.out])
+        self.live = LiveStatus()  # announces each step to screen readers
+        super().__init__(children=[self.status, buttons, chooser, self.equation, self.out, self.live])
         if prewarm:
             self.prewarm()
         self._render()
@@ -260,7 +263,8 @@ class DeltaStepper(PictureView, widgets.VBox):
         model = self.model
         # the picture first: it is what the student waits for
         self._draw(k, ex, l, j)
-        self.show(self.render_png(), f"DeltaStepper figure, {model.status(k)}", self.picture_parts.pixels[0])
+        self.show(self.render_png(), stepper_description(model, k, ex), self.picture_parts.pixels[0])
+        self.live.announce(stepper_announcement(model, k, ex))
         self.status.value = model.status_html(k)
         self.prev_button.disabled = k == 0
         self.next_button.disabled = k == model.last

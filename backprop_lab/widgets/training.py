@@ -13,6 +13,7 @@ from ..formatting import sig
 from ..rendering import new_figure, render_png
 from ..plotting import plot_decision_boundary, plot_loss_curve
 from ..training_run import run_training
+from .a11y import training_description
 from .base import PictureView, check_choice, check_count
 
 __all__ = ["TrainingPanel", "LEARNING_RATES"]
@@ -84,7 +85,8 @@ class TrainingPanel(PictureView, widgets.VBox):
         self.status.value = self.run.summary()
         self._draw()
         png = render_png(self.figure, self.dpi)
-        self.show(png, f"TrainingPanel figure: {self.status.value}", int(round(9.0 * self.dpi)))
+        self.show(png, training_description(self.run, self.x, self.activation.value, self.hidden.value,
+                                            self.lr.value), int(round(9.0 * self.dpi)))
 
     @property
     def net(self):

@@ -14,6 +14,7 @@ from ..formatting import sig
 from ..rendering import new_figure, render_png
 from ..plotting import plot_delta_norms
 from ..vanishing import depth_profile
+from .a11y import vanishing_description
 from .base import PictureView, check_choice, check_count
 
 __all__ = ["VanishingGradientPanel"]
@@ -80,9 +81,8 @@ class VanishingGradientPanel(PictureView, widgets.VBox):
         self.status.value = "; ".join(
             f"{g}: $\\|\\delta^{{(1)}}\\| / \\|\\delta^{{({L})}}\\|$ = {sig(n[0] / n[-1])}"
             for g, n in self.profiles.items())
-        self.show(render_png(self.figure, self.dpi), "VanishingGradientPanel figure: " + "; ".join(
-            f"{g}: ||delta^(1)|| / ||delta^({L})|| = {sig(n[0] / n[-1])}" for g, n in self.profiles.items()),
-            int(round(7.5 * self.dpi)))
+        self.show(render_png(self.figure, self.dpi), vanishing_description(self.profiles, L, width, init),
+                  int(round(7.5 * self.dpi)))
 
     def __repr__(self):
         return (f"VanishingGradientPanel(activations={list(self.activations.value)}, "

@@ -1,6 +1,8 @@
-"""Screenshots of the index, a derivation notebook and the stepper, after Run All, for people to
-look at: artifacts/browser/*.png (not committed). `make screenshots` copies stepper.png and
-index.png to docs/images/ for the README.
+"""Screenshots after Run All, for people to look at: one per notebook
+(artifacts/browser/notebooks/<path>.png, at its first widget or figure), and the index, a
+derivation notebook and the stepper (artifacts/browser/*.png). None is committed; CI keeps
+artifacts/browser/ as a build artifact. `make screenshots` copies stepper.png and index.png to
+docs/images/ for the README.
 
 Each test also checks what the picture is meant to show, so a screenshot of an error page or of
 an empty widget cannot pass silently.
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_notebooks import DERIVATION, INDEX, REPO, STEPPER
+from browser_notebooks import ALL, DERIVATION, INDEX, REPO, STEPPER
 from conftest import ARTIFACTS
 from test_browser_stepper import STATUS, press, status_of, stepper_root
 
@@ -25,8 +27,8 @@ def _hide_left_sidebar(page):
 
 
 def _shot(page, name, element=None):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
     page.wait_for_timeout(300)  # let scrolling and MathJax settle
     (element or page).screenshot(path=str(path))
     assert path.stat().st_size > 10_000, f"{path} is suspiciously small"
@@ -79,3 +81,20 @@ def test_screenshot_stepper(lab, notebook):
     _shot(page, "stepper_page")
     _shot(page, "stepper", element=root)
     assert STATUS.search(root.inner_text())
+
+
+@pytest.mark.parametrize("notebook", ALL)
+def test_screenshot_notebook(lab, notebook):
+    """One screenshot per notebook: the window at its first widget or figure (else its top)."""
+    nb = lab.run_all(notebook)
+    page = nb.page
+    _hide_left_sidebar(page)
+    outputs = page.locator(".jp-NotebookPanel .jp-OutputArea-output").filter(
+        has=page.locator(".widget-vbox, img"))
+    target = outputs.first if outputs.count() else page.locator(".jp-NotebookPanel .jp-Cell").first
+    # twice: pictures and formulas above may still change height after the first scroll
+    for _ in range(2):
+        target.evaluate("o => o.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(300)
+    name = notebook.removeprefix("notebooks/").removesuffix(".ipynb").replace("/", "-")
+    _shot(page, f"notebooks/{name}")
