@@ -100,14 +100,47 @@ class Network:
                                  f"{w.shape[1]} neurons, so b[{l}] must have shape ({w.shape[1]},)")
         dtype = np.result_type(*W, *b, np.float32)
         sizes = [W[0].shape[0]] + [w.shape[1] for w in W]
-        self._writes = writes = [0]  # how many checked writes the network has taken: its version
-        check_W = _parameter_check("W", [w.shape for w in W], dtype, writes)
-        check_b = _parameter_check("b", [v.shape for v in b], dtype, writes)
-        check_g = _activation_check(sizes, writes)
+        self._writes = [0]  # how many checked writes the network has taken: its version
+        self._shapes = {"W": [w.shape for w in W], "b": [v.shape for v in b]}
+        self._dtype, self._sizes = dtype, sizes
+        # the checks are bound methods, not closures, so that a network pickles (the fresh-process
+        # grader sends one to its child) and a deep copy's checks count the copy's own writes
         layers = range(1, L + 1)
-        self._W = PerLayer("W", [check_W(l, w) for l, w in zip(layers, W)], check=check_W)
-        self._b = PerLayer("b", [check_b(l, v) for l, v in zip(layers, b)], check=check_b)
-        self._g = PerLayer("g", [check_g(l, a) for l, a in zip(layers, activations)], check=check_g)
+        self._W = PerLayer("W", [self._check_W(l, w) for l, w in zip(layers, W)], check=self._check_W)
+        self._b = PerLayer("b", [self._check_b(l, v) for l, v in zip(layers, b)], check=self._check_b)
+        self._g = PerLayer("g", [self._check_g(l, a) for l, a in zip(layers, activations)], check=self._check_g)
+
+    def _check_W(self, l, value):
+        return self._check_parameter("W", l, value)
+
+    def _check_b(self, l, value):
+        return self._check_parameter("b", l, value)
+
+    def _check_parameter(self, name, l, value):
+        """The check of a write ``net.W[l] = value`` (name "W") or ``net.b[l] = value`` ("b"): real
+        numbers of the layer's shape, returned as a finite copy in the network's dtype. Counts the write."""
+        label = f"{name}[{l}]"
+        arr = as_numeric(value, label)
+        shape = self._shapes[name][l - 1]
+        if arr.shape != shape:
+            symbols = f"(n_{l - 1}, n_{l})" if name == "W" else f"(n_{l},)"
+            raise ValueError(f"{label} must have shape {symbols} = {shape}, but the new value has shape "
+                             f"{arr.shape}; the layer sizes are fixed once a network is built (build a "
+                             f"new Network to change them)")
+        arr = as_dtype(arr, self._dtype, label)
+        self._writes[0] += 1
+        return arr
+
+    def _check_g(self, l, value):
+        """The check of a write ``net.g[l] = value``: a name or an Activation that fits n_l units.
+        Counts the write."""
+        try:
+            g = get_activation(value)
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"g[{l}] = {value!r:.60}: {e}") from None
+        g.check_units(self._sizes[l], l)
+        self._writes[0] += 1
+        return g
 
     # W, b and g are fixed containers: a layer is replaced with net.W[l] = ..., which is checked
     W = property(attrgetter("_W"), lambda self, v: _refuse_replacing("W"),
@@ -224,39 +257,6 @@ def _as_list(value, name, what):
 def _refuse_replacing(name):
     raise TypeError(f"net.{name} cannot be replaced as a whole: set one layer at a time, "
                     f"net.{name}[l] = ..., or build a new Network")
-
-
-def _parameter_check(name, shapes, dtype, writes):
-    """The check of a write ``net.W[l] = value`` (name "W") or ``net.b[l] = value`` ("b"): real
-    numbers of the layer's shape, returned as a finite copy in the network's dtype. Counts the
-    write in ``writes[0]``."""
-    def check(l, value):
-        label = f"{name}[{l}]"
-        arr = as_numeric(value, label)
-        shape = shapes[l - 1]
-        if arr.shape != shape:
-            symbols = f"(n_{l - 1}, n_{l})" if name == "W" else f"(n_{l},)"
-            raise ValueError(f"{label} must have shape {symbols} = {shape}, but the new value has shape "
-                             f"{arr.shape}; the layer sizes are fixed once a network is built (build a "
-                             f"new Network to change them)")
-        arr = as_dtype(arr, dtype, label)
-        writes[0] += 1
-        return arr
-    return check
-
-
-def _activation_check(sizes, writes):
-    """The check of a write ``net.g[l] = value``: a name or an Activation that fits n_l units.
-    Counts the write in ``writes[0]``."""
-    def check(l, value):
-        try:
-            g = get_activation(value)
-        except (TypeError, ValueError) as e:
-            raise type(e)(f"g[{l}] = {value!r:.60}: {e}") from None
-        g.check_units(sizes[l], l)
-        writes[0] += 1
-        return g
-    return check
 
 
 def _stamp(net):

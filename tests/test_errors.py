@@ -425,6 +425,27 @@ def test_changing_a_weight_in_place_between_forward_and_backward_is_detected(net
         bl.backward(net, fwd, np.zeros((2, 2)))
 
 
+def test_a_deep_copy_and_a_pickled_network_keep_their_checks(net):
+    import copy
+    import pickle
+
+    from backprop_lab.exercises import sandbox
+
+    twin = copy.deepcopy(net)
+    fwd = bl.forward(twin, np.ones((2, 3)))
+    twin.W[1] = twin.W[1] * 2  # a write to the copy is counted by the copy, not by the original
+    with pytest.raises(ValueError, match=re.escape("(W[1] replaced)")):
+        bl.backward(twin, fwd, np.zeros((2, 2)))
+    bl.backward(net, bl.forward(net, np.ones((2, 3))), np.zeros((2, 2)))
+    sent, fwd_sent = pickle.loads(sandbox._dumps((net, bl.forward(net, np.ones((2, 3))))))
+    assert fwd_sent.net is sent
+    with pytest.raises(ValueError, match=re.escape("W[1] must have shape (n_0, n_1) = (3, 5)")):
+        sent.W[1] = np.zeros((5, 3))
+    sent.b[1] = sent.b[1] + 1.0
+    with pytest.raises(ValueError, match=re.escape("(b[1] replaced)")):
+        bl.backward(sent, fwd_sent, np.zeros((2, 2)))
+
+
 def test_forward_of_another_network_of_the_same_sizes_is_refused(net):
     twin = net.copy()
     with pytest.raises(ValueError, match=re.escape("fwd was computed by another network (of the same sizes)")):
