@@ -20,7 +20,8 @@ from .gradcheck import (GradientCheckReport, gradient_check, numerical_gradient,
 from ._checks import NonFiniteError
 from .layers import LayerIndexError, PerLayer
 from .losses import LOSSES, Loss, get_loss
-from .network import Backward, Forward, Network, TrainingDiverged, backward, cost, forward, sgd_step, train
+from .network import Backward, Forward, Network, backward, cost, forward
+from .training import TrainingDiverged, sgd_step, train
 
 __version__ = "0.1.0"
 

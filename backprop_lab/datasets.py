@@ -21,11 +21,15 @@ def _noise(value):
     return noise
 
 
-def _size(m, n):
-    """m (a count) checked, and small enough for an (m, n) array of floats."""
+def _size(m, n, **widths):
+    """m (a count) checked, and small enough for an (m, n) array of floats. ``widths`` names the other
+    arguments that set n (spirals: classes=k), so that the message names every argument at fault."""
     m = check_count(m, "m")
     if m * n > 10**9:
-        raise ValueError(f"m = {m} examples of {n} numbers would need {m * n * 8 / 1e9:.3g} GB; use a smaller m")
+        why = "".join(f", {name} = {value}" for name, value in widths.items())
+        fix = "a smaller " + " or ".join(["m", *widths])
+        raise ValueError(f"m = {m} examples of {n} numbers each (x and y{why}) would need "
+                         f"{m * n * 8 / 1e9:.3g} GB; use {fix}")
     return m
 
 
@@ -34,7 +38,7 @@ def xor(m=200, noise=0.1, seed=0):
 
     Returns x (m, 2) and y (m, 1).
     """
-    m = _size(m, 2)
+    m = _size(m, 3)
     noise = _noise(noise)
     rng = rng_from(seed)
     corners = rng.integers(0, 2, size=(m, 2))
@@ -45,7 +49,7 @@ def xor(m=200, noise=0.1, seed=0):
 
 def moons(m=200, noise=0.1, seed=0):
     """Two interleaving half circles (as in scikit-learn's make_moons). Returns x (m, 2), y (m, 1)."""
-    m = _size(m, 2)
+    m = _size(m, 3)
     noise = _noise(noise)
     rng = rng_from(seed)
     label = np.arange(m) % 2
@@ -60,7 +64,7 @@ def moons(m=200, noise=0.1, seed=0):
 def spirals(m=300, classes=3, noise=0.2, seed=0):
     """``classes`` interleaved spiral arms (CS231n's classic). Returns x (m, 2) and one-hot y (m, classes)."""
     classes = check_count(classes, "classes", minimum=2)
-    m = _size(m, 2 + classes)
+    m = _size(m, 2 + classes, classes=classes)
     noise = _noise(noise)
     rng = rng_from(seed)
     label = np.arange(m) % classes

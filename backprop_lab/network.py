@@ -17,9 +17,6 @@ and the dataset gradients are means over the batch, because C = (1/|D|) sum_x c(
 
 from __future__ import annotations
 
-import numpy as np
-
-import math
 from math import isfinite
 from operator import attrgetter
 
@@ -27,14 +24,26 @@ import numpy as np
 from numpy import vdot
 
 from ._checks import (NonFiniteError, as_batch, as_dtype, as_input, as_numeric, as_target, check_count,
-                      check_finite, check_positive_number, describe_non_finite, float_dtype, is_finite, is_sequence,
-                      rng_from)
+                      check_positive_number, describe_non_finite, float_dtype, is_finite, is_sequence, rng_from)
 from .activations import get_activation
 from .layers import PerLayer
 from .losses import get_loss
+from .results import TOO_LARGE, Backward, Forward, output_costs, unchanged_since, what_changed_since
 
 __all__ = ["Network", "Forward", "Backward", "TrainingDiverged", "forward", "backward", "cost", "sgd_step",
            "train"]
+
+_TRAINING = ("TrainingDiverged", "sgd_step", "train")
+
+
+def __getattr__(name):
+    """sgd_step, train and TrainingDiverged live in backprop_lab.training (which imports this module);
+    they are importable from here too, as they were before the split."""
+    if name in _TRAINING:
+        from . import training
+        return getattr(training, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 INITS = ("xavier", "he", "normal")
 
@@ -100,14 +109,47 @@ class Network:
                                  f"{w.shape[1]} neurons, so b[{l}] must have shape ({w.shape[1]},)")
         dtype = np.result_type(*W, *b, np.float32)
         sizes = [W[0].shape[0]] + [w.shape[1] for w in W]
-        self._writes = writes = [0]  # how many checked writes the network has taken: its version
-        check_W = _parameter_check("W", [w.shape for w in W], dtype, writes)
-        check_b = _parameter_check("b", [v.shape for v in b], dtype, writes)
-        check_g = _activation_check(sizes, writes)
+        self._writes = [0]  # how many checked writes the network has taken: its version
+        self._shapes = {"W": [w.shape for w in W], "b": [v.shape for v in b]}
+        self._dtype, self._sizes = dtype, sizes
+        # the checks are bound methods, not closures, so that a network pickles (the fresh-process
+        # grader sends one to its child) and a deep copy's checks count the copy's own writes
         layers = range(1, L + 1)
-        self._W = PerLayer("W", [check_W(l, w) for l, w in zip(layers, W)], check=check_W)
-        self._b = PerLayer("b", [check_b(l, v) for l, v in zip(layers, b)], check=check_b)
-        self._g = PerLayer("g", [check_g(l, a) for l, a in zip(layers, activations)], check=check_g)
+        self._W = PerLayer("W", [self._check_W(l, w) for l, w in zip(layers, W)], check=self._check_W)
+        self._b = PerLayer("b", [self._check_b(l, v) for l, v in zip(layers, b)], check=self._check_b)
+        self._g = PerLayer("g", [self._check_g(l, a) for l, a in zip(layers, activations)], check=self._check_g)
+
+    def _check_W(self, l, value):
+        return self._check_parameter("W", l, value)
+
+    def _check_b(self, l, value):
+        return self._check_parameter("b", l, value)
+
+    def _check_parameter(self, name, l, value):
+        """The check of a write ``net.W[l] = value`` (name "W") or ``net.b[l] = value`` ("b"): real
+        numbers of the layer's shape, returned as a finite copy in the network's dtype. Counts the write."""
+        label = f"{name}[{l}]"
+        arr = as_numeric(value, label)
+        shape = self._shapes[name][l - 1]
+        if arr.shape != shape:
+            symbols = f"(n_{l - 1}, n_{l})" if name == "W" else f"(n_{l},)"
+            raise ValueError(f"{label} must have shape {symbols} = {shape}, but the new value has shape "
+                             f"{arr.shape}; the layer sizes are fixed once a network is built (build a "
+                             f"new Network to change them)")
+        arr = as_dtype(arr, self._dtype, label)
+        self._writes[0] += 1
+        return arr
+
+    def _check_g(self, l, value):
+        """The check of a write ``net.g[l] = value``: a name or an Activation that fits n_l units.
+        Counts the write."""
+        try:
+            g = get_activation(value)
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"g[{l}] = {value!r:.60}: {e}") from None
+        g.check_units(self._sizes[l], l)
+        self._writes[0] += 1
+        return g
 
     # W, b and g are fixed containers: a layer is replaced with net.W[l] = ..., which is checked
     W = property(attrgetter("_W"), lambda self, v: _refuse_replacing("W"),
@@ -226,158 +268,13 @@ def _refuse_replacing(name):
                     f"net.{name}[l] = ..., or build a new Network")
 
 
-def _parameter_check(name, shapes, dtype, writes):
-    """The check of a write ``net.W[l] = value`` (name "W") or ``net.b[l] = value`` ("b"): real
-    numbers of the layer's shape, returned as a finite copy in the network's dtype. Counts the
-    write in ``writes[0]``."""
-    def check(l, value):
-        label = f"{name}[{l}]"
-        arr = as_numeric(value, label)
-        shape = shapes[l - 1]
-        if arr.shape != shape:
-            symbols = f"(n_{l - 1}, n_{l})" if name == "W" else f"(n_{l},)"
-            raise ValueError(f"{label} must have shape {symbols} = {shape}, but the new value has shape "
-                             f"{arr.shape}; the layer sizes are fixed once a network is built (build a "
-                             f"new Network to change them)")
-        arr = as_dtype(arr, dtype, label)
-        writes[0] += 1
-        return arr
-    return check
-
-
-def _activation_check(sizes, writes):
-    """The check of a write ``net.g[l] = value``: a name or an Activation that fits n_l units.
-    Counts the write in ``writes[0]``."""
-    def check(l, value):
-        try:
-            g = get_activation(value)
-        except (TypeError, ValueError) as e:
-            raise type(e)(f"g[{l}] = {value!r:.60}: {e}") from None
-        g.check_units(sizes[l], l)
-        writes[0] += 1
-        return g
-    return check
-
-
-def _stamp(net):
-    """What a forward pass relies on: the network's version (its count of checked writes) and the
-    bytes of each W[2..L], which backward reads again (an in-place change is not a write). The
-    parameter objects come last, only to name what changed. (Bytes: for the sizes here, copying
-    and comparing them is cheaper than any checksum, and exact.)"""
-    return net._writes[0], [W.tobytes() for W in list(net.W)[1:]], (*net.W, *net.b, *net.g)
-
-
-def _unchanged(net, stamp):
-    """True if net is as it was when ``stamp`` was taken (see _stamp)."""
-    return stamp[0] == net._writes[0] and stamp[1] == [W.tobytes() for W in list(net.W)[1:]]
-
-
-def _what_changed(net, stamp):
-    """The names of the parameters of net that were replaced or changed in place since ``stamp``."""
-    names = [f"{p}[{l}]" for p in "Wbg" for l in net.W.layers]
-    now = (*net.W, *net.b, *net.g)
-    replaced = [name for name, old, new in zip(names, stamp[2], now) if old is not new]
-    in_place = [f"W[{l}]" for l, old, new in zip(range(2, net.L + 1), stamp[1], _stamp(net)[1])
-                if old != new and f"W[{l}]" not in replaced]
-    return (", ".join(replaced) + " replaced" if replaced else "") + \
-        ("; " if replaced and in_place else "") + (", ".join(in_place) + " changed in place" if in_place else "")
-
-
-class Forward:
-    """The result of :func:`forward`: every z and a, kept for the backward pass.
-
-    ``a[l]`` for l = 0..L (a[0] is a copy of the input x) and ``z[l]`` for l = 1..L, each of shape
-    (m, n_l), or (n_l,) when the input was one example of shape (n_0,). ``net`` is the network
-    that computed it (None if not given); :func:`backward` checks that it has not changed since.
-    """
-
-    def __init__(self, a, z, single, net=None):
-        self.a = PerLayer("a", a, first=0)
-        self.z = PerLayer("z", z, first=1)
-        self.single = single
-        self.net = net
-        self._stamp = None if net is None else _stamp(net)
-
-    @property
-    def L(self):
-        return len(self.z)
-
-    @property
-    def m(self):
-        """The batch size (1 for a single example)."""
-        return 1 if self.single else self.a[0].shape[0]
-
-    def __repr__(self):
-        sizes = [a.shape[-1] for a in self.a]
-        return f"<Forward: m = {self.m}{' (one example)' if self.single else ''}, sizes {sizes}>"
-
-
-class Backward:
-    """The result of :func:`backward`.
-
-    ``delta[l]`` = dc/dz^(l) for each example, same shape as z[l];
-    ``dW[l]`` = dC/dW^(l), the batch mean of a^(l-1) delta^(l), shape (n_{l-1}, n_l);
-    ``db[l]`` = dC/db^(l), the batch mean of delta^(l), shape (n_l,). l = 1..L.
-    ``cost`` is C over the batch, computed (once) when first asked for, from the forward pass.
-    ``net`` is the network the gradients are for (None if not known); :func:`sgd_step` checks it.
-    """
-
-    def __init__(self, delta, dW, db, loss, fwd=None, y=None):
-        self.delta = PerLayer("delta", delta)
-        self.dW = PerLayer("dW", dW)
-        self.db = PerLayer("db", db)
-        self.loss = loss
-        self.net = getattr(fwd, "net", None)
-        self._stamp = getattr(fwd, "_stamp", None)
-        self._fwd, self._y, self._cost = fwd, y, None
-
-    @property
-    def L(self):
-        return len(self.delta)
-
-    @property
-    def cost(self):
-        """C = (1/m) sum_x c(x) over the batch of the forward pass, a float (computed once)."""
-        if self._cost is None:
-            if self._fwd is None or self._y is None or self.net is None:
-                raise ValueError("this Backward does not hold its forward pass and targets (it was not made "
-                                 "by bl.backward); compute the cost with bl.cost(net, x, y, loss)")
-            fwd, L = self._fwd, self._fwd.L
-            c = _output_costs(self.loss, self.net.g[L], fwd.z[L], fwd.a[L], self._y)
-            self._cost = float(np.mean(c))
-            if not math.isfinite(self._cost):
-                raise NonFiniteError(f"the cost C over the batch is {self._cost}: "
-                                     + describe_non_finite(c, "c") + _TOO_LARGE)
-        return self._cost
-
-    def __repr__(self):
-        return f"<Backward: loss {self.loss.name!r}, delta/dW/db for l = 1..{self.L}>"
-
-
-_TOO_LARGE = ("; the numbers are too large for floating point: if they come from training, its steps "
-              "were too large (try a smaller lr)")
-
-
-class TrainingDiverged(NonFiniteError):
-    """Raised by :func:`train` when the cost or a parameter stops being finite (a ValueError).
-
-    ``epoch`` is the epoch in which it happened and ``history`` the finite costs before it;
-    the network is left as it was after epoch ``epoch - 1``.
-    """
-
-    def __init__(self, message, epoch, history):
-        super().__init__(message)
-        self.epoch = epoch
-        self.history = history
-
-
 def check_network(net):
     """TypeError unless ``net`` is a :class:`Network` (the first check of every function taking one)."""
     if not isinstance(net, Network):
         raise TypeError(f"net must be a backprop_lab.Network, not {type(net).__name__}")
 
 
-def _forward(net, x2):
+def forward_batch(net, x2):
     """The forward pass on a checked 2-D batch x2 (m, n_0): a[0..L] and z[1..L], indexed by l."""
     a, z = [x2], []
     for W, b, g in zip(net.W, net.b, net.g):
@@ -415,7 +312,7 @@ def _check_forward_finite(net, a, z):
             biggest = max(float(np.max(np.abs(a[l - 1]))), float(np.max(np.abs(net.W[l]))))
             raise NonFiniteError(
                 describe_non_finite(z[l], f"z[{l}]") + f": z[{l}] = a[{l - 1}] @ W[{l}] + b[{l}] overflowed "
-                f"(the largest |a[{l - 1}]| or |W[{l}]| is {biggest:.3g})" + _TOO_LARGE)
+                f"(the largest |a[{l - 1}]| or |W[{l}]| is {biggest:.3g})" + TOO_LARGE)
         if not is_finite(a[l]):
             raise NonFiniteError(describe_non_finite(a[l], f"a[{l}]") + f": a[{l}] = g_{l}(z[{l}]) overflowed, "
                                  f"with g_{l} = {net.g[l].name!r}, although z[{l}] is finite")
@@ -430,7 +327,7 @@ def forward(net, x):
     """
     check_network(net)
     x2, single = as_input(net, x)
-    a, z = _quietly(_forward, net, x2)
+    a, z = _quietly(forward_batch, net, x2)
     _check_forward_finite(net, a, z)
     if single:
         a, z = [v[0] for v in a], [v[0] for v in z]
@@ -446,37 +343,57 @@ def _output_delta(g, loss, zL, aL, y):
     return g.vjp(zL, loss.grad(aL, y), aL)
 
 
-def _backward(net, a, z, y, loss):
+def backward_batch(net, a, z, y, loss):
     """The backward pass on a checked 2-D batch: a[0..L] and z[1..L] indexed by l, y (m, n_L).
 
-    Returns delta, dW, db: lists over l = 1..L. Nothing is written into a or z.
+    Returns delta, dW, db (lists over l = 1..L) and grads, arrays that hold every dW[l] and db[l]
+    between them (one flat array for a small network, else dW + db). Nothing is written into a or z.
     """
     L, m, W, g = net.L, y.shape[0], net.W, net.g
     delta = {L: _output_delta(g[L], loss, z[L], a[L], y)}
     for l in range(L - 1, 0, -1):
         # delta^(l) = (delta^(l+1) W^(l+1)T) * g_l'(z^(l))   (J^T (delta^(l+1) W^(l+1)T) for softmax)
         delta[l] = g[l].vjp(z[l], delta[l + 1] @ W[l + 1].T, a[l])
-    layers = W.layers
     # the dataset gradients are means over the batch: dC/dW^(l) = (1/m) sum_x a^(l-1)T delta^(l),
     # dC/db^(l) = (1/m) sum_x delta^(l). sum(0) / m is delta.mean(0) without np.mean's Python-level
     # overhead: 12% faster on the classroom workload (benchmarks/ab.py, 1.33x -> 1.17x of the old core).
-    dW = [a[l - 1].T @ delta[l] / m for l in layers]
-    db = [delta[l].sum(0) / m for l in layers]
-    return [delta[l] for l in layers], dW, db
+    size = sum(w.size + w.shape[1] for w in W)
+    if size > _FLAT_LIMIT:
+        dW = [a[l - 1].T @ delta[l] / m for l in W.layers]
+        db = [delta[l].sum(0) / m for l in W.layers]
+        return [delta[l] for l in W.layers], dW, db, dW + db
+    # small networks: every dW[l] and db[l] is a view into one flat array, so that one division by m
+    # and one finite check cover them all (classroom 3-5% faster, benchmarks/ab.py)
+    flat, start, dW, db = np.empty(size, np.promote_types(a[0].dtype, delta[1].dtype)), 0, [], []
+    for l in W.layers:
+        n_in, n_out = W[l].shape
+        dW.append(np.matmul(a[l - 1].T, delta[l], out=flat[start:start + n_in * n_out].reshape(n_in, n_out)))
+        start += n_in * n_out
+        db.append(delta[l].sum(0, out=flat[start:start + n_out]))
+        start += n_out
+    flat /= m
+    return [delta[l] for l in W.layers], dW, db, [flat]
 
 
-def _check_gradients_finite(delta, dW, db):
+_FLAT_LIMIT = 8192
+"""The most numbers for which backward_batch puts every gradient in one flat array. On the deep workload
+(37,440 numbers), one array, or one per few layers, made backward 3-6% slower (benchmarks/ab.py); the
+cause is not pinned down (raising glibc's mmap threshold made it faster, so the allocator is suspect)."""
+
+
+def _check_gradients_finite(delta, dW, db, grads):
     """NonFiniteError naming the first delta[l], dW[l] or db[l] (from l = L down) that is not finite.
 
-    A NaN or inf in delta[l] reaches a whole column of dW[l], so checking dW and db covers delta.
+    grads: the arrays that hold every dW[l] and db[l] (see backward_batch). A NaN or inf in delta[l]
+    reaches a whole column of dW[l], so checking dW and db covers delta.
     """
-    if all(isfinite(vdot(v, v)) for v in dW) and all(isfinite(vdot(v, v)) for v in db):
+    if all(isfinite(vdot(v, v)) for v in grads):
         return
     for l in range(len(dW), 0, -1):
         for name, v in (("delta", delta[l - 1]), ("dW", dW[l - 1]), ("db", db[l - 1])):
             if not is_finite(v):
                 raise NonFiniteError(describe_non_finite(v, f"{name}[{l}]") + ": the gradient overflowed"
-                                     + _TOO_LARGE)
+                                     + TOO_LARGE)
 
 
 def _check_forward(net, fwd):
@@ -489,8 +406,8 @@ def _check_forward(net, fwd):
     if fwd.net is not None and fwd.net is not net:
         raise ValueError("fwd was computed by another network (of the same sizes); compute it with "
                          "bl.forward(net, x) for this net")
-    if fwd._stamp is not None and not _unchanged(net, fwd._stamp):
-        raise ValueError(f"net has changed since fwd was computed ({_what_changed(net, fwd._stamp)}), so "
+    if fwd._stamp is not None and not unchanged_since(net, fwd._stamp):
+        raise ValueError(f"net has changed since fwd was computed ({what_changed_since(net, fwd._stamp)}), so "
                          f"backward would mix old and new values; run bl.forward(net, x) again")
 
 
@@ -514,27 +431,22 @@ def backward(net, fwd, y, loss="mse"):
     _check_forward(net, fwd)
     loss.check_output(net.g[net.L])
     y = as_target(y, fwd.a[net.L].shape, net.dtype, loss)
-    a, z, y2 = fwd.a, fwd.z, y  # read only: _backward never writes to a or z
+    a, z, y2 = fwd.a, fwd.z, y  # read only: backward_batch never writes to a or z
     if fwd.single:
         a = PerLayer("a", (v[None, :] for v in a), first=0)
         z = PerLayer("z", (v[None, :] for v in z))
         y2 = y[None, :]
-    delta, dW, db = _quietly(_backward, net, a, z, y2, loss)
-    _check_gradients_finite(delta, dW, db)
+    delta, dW, db, grads = _quietly(backward_batch, net, a, z, y2, loss)
+    _check_gradients_finite(delta, dW, db, grads)
     if fwd.single:
         delta = [d[0] for d in delta]
     return Backward(delta, dW, db, loss, fwd, y)
 
 
-def _output_costs(loss, gL, zL, aL, y):
-    """Per-example c from the output layer, computed stably from z^(L) for the fused pairs."""
-    return loss.value_from_z(zL, y) if loss.is_fused(gL) else loss(aL, y)
-
-
-def _costs(net, x2, y2, loss):
+def batch_costs(net, x2, y2, loss):
     """Per-example cost c for a checked 2-D batch, computed stably from z for fused pairs."""
-    a, z = _forward(net, x2)
-    return _output_costs(loss, net.g[net.L], z[net.L], a[net.L], y2)
+    a, z = forward_batch(net, x2)
+    return output_costs(loss, net.g[net.L], z[net.L], a[net.L], y2)
 
 
 def cost(net, x, y, loss="mse", per_example=False):
@@ -553,117 +465,10 @@ def cost(net, x, y, loss="mse", per_example=False):
     if not isinstance(per_example, (bool, np.bool_)):
         raise TypeError(f"per_example must be True or False, not {type(per_example).__name__}")
     x2, y2, single = as_batch(net, x, y, loss)
-    c = _quietly(_costs, net, x2, y2, loss)
+    c = _quietly(batch_costs, net, x2, y2, loss)
     if not is_finite(c):
-        _check_forward_finite(net, *_quietly(_forward, net, x2))  # names the layer, if one overflowed
-        raise NonFiniteError(describe_non_finite(c, "the cost c(x) per example") + _TOO_LARGE)
+        _check_forward_finite(net, *_quietly(forward_batch, net, x2))  # names the layer, if one overflowed
+        raise NonFiniteError(describe_non_finite(c, "the cost c(x) per example") + TOO_LARGE)
     if per_example:
         return c[0] if single else c
     return float(np.mean(c))
-
-
-def _check_backward_for(net, bwd, loss):
-    """The checks of sgd_step on bwd: a Backward for this net as it is now, with finite
-    gradients of the network's shapes; and of ``loss``, if given."""
-    if not isinstance(bwd, Backward):
-        raise TypeError(f"bwd must be the result of bl.backward(...), not {type(bwd).__name__}")
-    if bwd.L != net.L:
-        raise ValueError(f"bwd holds gradients of shapes {[np.shape(v) for v in bwd.dW]} for {bwd.L} layer(s), "
-                         f"but net has weights of shapes {[w.shape for w in net.W]} (L = {net.L})")
-    for name, grads, params in (("dW", bwd.dW, net.W), ("db", bwd.db, net.b)):
-        for l, (d, p) in enumerate(zip(grads, params), start=1):
-            d = as_numeric(d, f"bwd.{name}[{l}]")
-            if d.shape != p.shape:
-                raise ValueError(
-                    f"bwd holds gradients of shapes {[np.shape(v) for v in grads]}, but net has "
-                    f"{'weights' if name == 'dW' else 'biases'} of shapes {[v.shape for v in params]}; "
-                    f"{name}[{l}] must have the shape of {name[1:]}[{l}], {p.shape}")
-            check_finite(d, f"bwd.{name}[{l}]")
-    if bwd.net is not None and bwd.net is not net:
-        raise ValueError("bwd holds the gradients of another network (of the same sizes); compute them "
-                         "with bl.backward(net, bl.forward(net, x), y) for this net")
-    if bwd._stamp is not None and not _unchanged(net, bwd._stamp):
-        raise ValueError(f"net has changed since the forward pass that bwd comes from "
-                         f"({_what_changed(net, bwd._stamp)}), so its gradients are stale (was this bwd "
-                         f"applied already?); compute forward and backward again for each step")
-    if loss is not None and get_loss(loss) is not bwd.loss:
-        raise ValueError(f"bwd holds the gradients of the loss {bwd.loss.name!r}, not of {get_loss(loss).name!r}")
-
-
-def _descend(net, dW, db, lr):
-    """W^(l) <- W^(l) - lr dW^(l), b^(l) <- b^(l) - lr db^(l) for every l, as new arrays in the
-    network's dtype; nothing changes if any new parameter would not be finite."""
-    try:
-        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused by set_parameters
-            new_W, new_b = [W - lr * d for W, d in zip(net.W, dW)], [b - lr * d for b, d in zip(net.b, db)]
-        net.set_parameters(new_W, new_b)
-    except NonFiniteError as e:
-        raise NonFiniteError(f"the step W <- W - lr dW with lr = {lr:g} overflows: {e}; use a smaller lr") from None
-
-
-def sgd_step(net, bwd, lr, loss=None):
-    """One gradient-descent step: W^(l) <- W^(l) - lr dW^(l), b^(l) <- b^(l) - lr db^(l).
-
-    bwd : ``backward(net, forward(net, x), y, loss)`` for this net as it is now (a Backward
-        for another network, or one computed before the net last changed, is refused).
-    loss : optional; if given, bwd must hold the gradients of this loss.
-    The parameters are replaced by new arrays in the network's dtype (old references are left
-    unchanged); nothing changes if a new parameter would not be finite. Returns ``net``.
-    """
-    check_network(net)
-    lr = check_positive_number(lr, "lr (the learning rate)")
-    _check_backward_for(net, bwd, loss)
-    _descend(net, bwd.dW, bwd.db, lr)
-    return net
-
-
-def train(net, x, y, loss="mse", lr=0.1, epochs=100, batch_size=None, seed=None):
-    """Train ``net`` in place by mini-batch gradient descent with the backpropagated gradients.
-
-    x: (m, n_0); y: (m, n_L) (cross_entropy also takes integer class labels (m,)). Each epoch
-    shuffles the examples (with ``np.random.default_rng(seed)``) and takes one :func:`sgd_step`
-    per batch of ``batch_size`` examples (default: the whole dataset, i.e. full-batch descent).
-
-    Returns the cost history, a list of ``epochs + 1`` floats: history[0] is C before
-    training and history[e] is C over the whole dataset after epoch e.
-
-    If the cost or a parameter stops being finite (lr too large), training stops with
-    :class:`TrainingDiverged` (a ValueError) naming the epoch; the network is left as it was
-    after the epoch before, and the error's ``history`` holds the costs up to then.
-    """
-    check_network(net)
-    loss = get_loss(loss)
-    loss.check_output(net.g[net.L])
-    lr = check_positive_number(lr, "lr (the learning rate)")
-    epochs = check_count(epochs, "epochs", minimum=0)
-    x2, y2, single = as_batch(net, x, y, loss)
-    if single:
-        raise ValueError(f"train needs a batch x of shape (m, n_0); got one example of shape {x2.shape[1:]}")
-    m = x2.shape[0]
-    batch_size = m if batch_size is None else check_count(batch_size, "batch_size")
-    if batch_size > m:
-        raise ValueError(f"batch_size = {batch_size} is larger than the dataset (m = {m} examples)")
-    rng = rng_from(seed)
-    history = [cost(net, x2, y2, loss)]  # raises if the untrained network's cost already overflows
-    with np.errstate(over="ignore", invalid="ignore"):  # a diverging step is reported below, once
-        for epoch in range(1, epochs + 1):
-            before = list(net.W), list(net.b)
-            order = rng.permutation(m) if batch_size < m else np.arange(m)
-            try:
-                for start in range(0, m, batch_size):
-                    idx = order[start:start + batch_size]
-                    a, z = _forward(net, x2[idx])
-                    _, dW, db = _backward(net, a, z, y2[idx], loss)
-                    _descend(net, dW, db, lr)
-                C = float(np.mean(_costs(net, x2, y2, loss)))
-                if not math.isfinite(C):
-                    raise NonFiniteError(f"the cost became {C}")
-            except NonFiniteError as e:
-                net.set_parameters(*before)
-                raise TrainingDiverged(
-                    f"training diverged in epoch {epoch} of {epochs}: {e}. The cost was {history[-1]:.4g} "
-                    f"after epoch {epoch - 1}; the steps are too large: try a smaller lr than {lr:g}, e.g. "
-                    f"lr={lr / 10:g}. The network is left as it was after epoch {epoch - 1}, and this "
-                    f"error's .history holds the {len(history)} costs so far", epoch, history) from None
-            history.append(C)
-    return history

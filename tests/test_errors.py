@@ -357,6 +357,20 @@ def test_overflowing_gradient_is_named_by_backward():
         bl.backward(net, fwd, [[0.0]])
 
 
+@pytest.mark.parametrize("n", [1, 100])  # 1: one flat array holds every gradient; 100: too many for it
+def test_an_overflowing_gradient_deep_in_the_network_is_named(n):
+    # only dW[2] overflows: a^(1) = 1e200 times delta^(2) = a - y = 1e200; db[2] = 1e200 stays finite
+    W1 = np.zeros((n, n))
+    W1[0, 0] = 1e100
+    net = bl.Network([W1, np.ones((n, 1)) * 1e-100], [np.zeros(n), np.zeros(1)], ["identity", "identity"])
+    x = np.zeros((1, n))
+    x[0, 0] = 1e100
+    fwd = bl.forward(net, x)
+    with pytest.raises(ValueError, match=re.escape("dW[2] contains 0 NaN and 1 infinite value(s); the first is "
+                                                   "dW[2][0, 0] = inf")):
+        bl.backward(net, fwd, [[-1e200]])
+
+
 def test_an_activation_that_overflows_is_named():
     exp = bl.Activation("exp", np.exp, np.exp)
     net = bl.Network([np.ones((1, 1))], [np.zeros(1)], [exp])
@@ -423,6 +437,27 @@ def test_changing_a_weight_in_place_between_forward_and_backward_is_detected(net
     net.W[2][[0, 1]] = net.W[2][[1, 0]]  # two rows swapped: the sum is the same, the checksum is not
     with pytest.raises(ValueError, match="W\\[2\\] changed in place"):
         bl.backward(net, fwd, np.zeros((2, 2)))
+
+
+def test_a_deep_copy_and_a_pickled_network_keep_their_checks(net):
+    import copy
+    import pickle
+
+    from backprop_lab.exercises import sandbox
+
+    twin = copy.deepcopy(net)
+    fwd = bl.forward(twin, np.ones((2, 3)))
+    twin.W[1] = twin.W[1] * 2  # a write to the copy is counted by the copy, not by the original
+    with pytest.raises(ValueError, match=re.escape("(W[1] replaced)")):
+        bl.backward(twin, fwd, np.zeros((2, 2)))
+    bl.backward(net, bl.forward(net, np.ones((2, 3))), np.zeros((2, 2)))
+    sent, fwd_sent = pickle.loads(sandbox._dumps((net, bl.forward(net, np.ones((2, 3))))))
+    assert fwd_sent.net is sent
+    with pytest.raises(ValueError, match=re.escape("W[1] must have shape (n_0, n_1) = (3, 5)")):
+        sent.W[1] = np.zeros((5, 3))
+    sent.b[1] = sent.b[1] + 1.0
+    with pytest.raises(ValueError, match=re.escape("(b[1] replaced)")):
+        bl.backward(sent, fwd_sent, np.zeros((2, 2)))
 
 
 def test_forward_of_another_network_of_the_same_sizes_is_refused(net):

@@ -118,6 +118,16 @@ def test_datasets_are_seeded_and_shaped(make):
     assert np.all(y1.sum(axis=1) == 1) if y1.shape[1] > 1 else True
 
 
+def test_a_dataset_too_large_to_hold_names_the_arguments_at_fault():
+    with pytest.raises(ValueError, match=re.escape(
+            "m = 300 examples of 3333334 numbers each (x and y, classes = 3333332) would need 8 GB; "
+            "use a smaller m or classes")):
+        bl.datasets.spirals(classes=3333332)
+    with pytest.raises(ValueError, match=re.escape(
+            "m = 1000000000 examples of 3 numbers each (x and y) would need 24 GB; use a smaller m")):
+        bl.datasets.moons(m=10**9)
+
+
 def test_xor_labels_follow_the_corners():
     x, y = bl.datasets.xor(m=50, noise=0.0, seed=0)
     np.testing.assert_array_equal(y[:, 0], (np.sign(x[:, 0]) != np.sign(x[:, 1])).astype(float))

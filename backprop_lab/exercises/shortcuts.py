@@ -21,7 +21,8 @@ from contextlib import contextmanager
 __all__ = ["ShortcutRefused", "SHORTCUTS", "refused", "is_refusal"]
 
 SHORTCUTS = {
-    "backprop_lab.network": ("backward", "train"),
+    "backprop_lab.network": ("backward", "backward_batch"),
+    "backprop_lab.training": ("train",),
     "backprop_lab.gradcheck": ("numerical_gradients", "numerical_gradient", "numerical_jacobian",
                                "gradient_check", "run_from_z"),
     "backprop_lab.derivation.loops": ("backward_loops", "output_delta_loops", "hidden_delta_loops",
