@@ -346,48 +346,28 @@ def _output_delta(g, loss, zL, aL, y):
 def backward_batch(net, a, z, y, loss):
     """The backward pass on a checked 2-D batch: a[0..L] and z[1..L] indexed by l, y (m, n_L).
 
-    Returns delta, dW, db (lists over l = 1..L) and grads, arrays that hold every dW[l] and db[l]
-    between them (one flat array for a small network, else dW + db). Nothing is written into a or z.
+    Returns delta, dW, db: lists over l = 1..L. Nothing is written into a or z.
     """
     L, m, W, g = net.L, y.shape[0], net.W, net.g
     delta = {L: _output_delta(g[L], loss, z[L], a[L], y)}
     for l in range(L - 1, 0, -1):
         # delta^(l) = (delta^(l+1) W^(l+1)T) * g_l'(z^(l))   (J^T (delta^(l+1) W^(l+1)T) for softmax)
         delta[l] = g[l].vjp(z[l], delta[l + 1] @ W[l + 1].T, a[l])
+    layers = W.layers
     # the dataset gradients are means over the batch: dC/dW^(l) = (1/m) sum_x a^(l-1)T delta^(l),
     # dC/db^(l) = (1/m) sum_x delta^(l). sum(0) / m is delta.mean(0) without np.mean's Python-level
     # overhead: 12% faster on the classroom workload (benchmarks/ab.py, 1.33x -> 1.17x of the old core).
-    size = sum(w.size + w.shape[1] for w in W)
-    if size > _FLAT_LIMIT:
-        dW = [a[l - 1].T @ delta[l] / m for l in W.layers]
-        db = [delta[l].sum(0) / m for l in W.layers]
-        return [delta[l] for l in W.layers], dW, db, dW + db
-    # small networks: every dW[l] and db[l] is a view into one flat array, so that one division by m
-    # and one finite check cover them all (classroom 3-5% faster, benchmarks/ab.py)
-    flat, start, dW, db = np.empty(size, np.promote_types(a[0].dtype, delta[1].dtype)), 0, [], []
-    for l in W.layers:
-        n_in, n_out = W[l].shape
-        dW.append(np.matmul(a[l - 1].T, delta[l], out=flat[start:start + n_in * n_out].reshape(n_in, n_out)))
-        start += n_in * n_out
-        db.append(delta[l].sum(0, out=flat[start:start + n_out]))
-        start += n_out
-    flat /= m
-    return [delta[l] for l in W.layers], dW, db, [flat]
+    dW = [a[l - 1].T @ delta[l] / m for l in layers]
+    db = [delta[l].sum(0) / m for l in layers]
+    return [delta[l] for l in layers], dW, db
 
 
-_FLAT_LIMIT = 8192
-"""The most numbers for which backward_batch puts every gradient in one flat array. On the deep workload
-(37,440 numbers), one array, or one per few layers, made backward 3-6% slower (benchmarks/ab.py); the
-cause is not pinned down (raising glibc's mmap threshold made it faster, so the allocator is suspect)."""
-
-
-def _check_gradients_finite(delta, dW, db, grads):
+def _check_gradients_finite(delta, dW, db):
     """NonFiniteError naming the first delta[l], dW[l] or db[l] (from l = L down) that is not finite.
 
-    grads: the arrays that hold every dW[l] and db[l] (see backward_batch). A NaN or inf in delta[l]
-    reaches a whole column of dW[l], so checking dW and db covers delta.
+    A NaN or inf in delta[l] reaches a whole column of dW[l], so checking dW and db covers delta.
     """
-    if all(isfinite(vdot(v, v)) for v in grads):
+    if all(isfinite(vdot(v, v)) for v in dW) and all(isfinite(vdot(v, v)) for v in db):
         return
     for l in range(len(dW), 0, -1):
         for name, v in (("delta", delta[l - 1]), ("dW", dW[l - 1]), ("db", db[l - 1])):
@@ -436,8 +416,8 @@ def backward(net, fwd, y, loss="mse"):
         a = PerLayer("a", (v[None, :] for v in a), first=0)
         z = PerLayer("z", (v[None, :] for v in z))
         y2 = y[None, :]
-    delta, dW, db, grads = _quietly(backward_batch, net, a, z, y2, loss)
-    _check_gradients_finite(delta, dW, db, grads)
+    delta, dW, db = _quietly(backward_batch, net, a, z, y2, loss)
+    _check_gradients_finite(delta, dW, db)
     if fwd.single:
         delta = [d[0] for d in delta]
     return Backward(delta, dW, db, loss, fwd, y)

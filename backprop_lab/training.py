@@ -122,7 +122,7 @@ def train(net, x, y, loss="mse", lr=0.1, epochs=100, batch_size=None, seed=None)
                 for start in range(0, m, batch_size):
                     idx = order[start:start + batch_size]
                     a, z = forward_batch(net, x2[idx])
-                    _, dW, db, _ = backward_batch(net, a, z, y2[idx], loss)
+                    _, dW, db = backward_batch(net, a, z, y2[idx], loss)
                     _descend(net, dW, db, lr)
                 C = float(np.mean(batch_costs(net, x2, y2, loss)))
                 if not math.isfinite(C):
