@@ -70,7 +70,7 @@ def test_screenshot_stepper(lab, notebook):
     page = nb.page
     _hide_left_sidebar(page)
     root = stepper_root(page)
-    hidden_delta = re.compile(r": delta\^\(\d+\) = \(delta")
+    hidden_delta = re.compile(r"step \d+/\d+: the recursion, layer \d+")
     k, n, label = status_of(root)
     for _ in range(n + 1):
         if hidden_delta.search(label):
