@@ -248,7 +248,8 @@ def test_keyboard_operates_the_training_panel(lab, notebook):
 def test_keyboard_operates_the_vanishing_gradient_panel(lab, notebook):
     nb = lab.run_all(notebook)
     page = nb.page
-    root = widget_root(page, re.compile(r"\|\|delta\^\(1\)\|\|"))
+    # found by its slider's label: its status line is typeset now (no plain "||delta^(1)||" in it)
+    root = widget_root(page, "layers L")
     order = tab_order(page, root, root.locator("select").first)
     assert order == ["list activations", "dropdown init", "slider layers L", "readout layers L",
                      "slider width", "readout width"], (
