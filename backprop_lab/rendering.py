@@ -73,6 +73,8 @@ def show_png(out, png, text="figure", width=None):
 def show_figure(fig, alt, caption=None):
     """Display a matplotlib figure in a notebook as an ``<img>`` with alt text (and a caption).
 
+    The output also carries the figure as ``image/png`` (which JupyterLab ranks below the HTML).
+
     ``alt`` says what the figure shows (for a screen reader); ``caption``, if given, is shown
     under it for everyone (a ``<figure>`` with ``<figcaption>``). A pyplot figure is closed, so
     the inline backend does not show it a second time. Use it where a cell would end with
@@ -86,9 +88,12 @@ def show_figure(fig, alt, caption=None):
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight")  # what the inline backend draws
-    img = img_html(buf.getvalue(), alt)
+    png = buf.getvalue()
+    img = img_html(png, alt)
     body = img if caption is None else f"<figure>{img}<figcaption>{html.escape(caption)}</figcaption></figure>"
-    display({"text/html": body, "text/plain": alt if caption is None else f"{caption}\n{alt}"}, raw=True)
+    # the PNG too, for front ends that show no HTML (GitHub, nbviewer, exports)
+    display({"text/html": body, "image/png": base64.b64encode(png).decode("ascii"),
+             "text/plain": alt if caption is None else f"{caption}\n{alt}"}, raw=True)
     try:
         import matplotlib.pyplot as plt
 

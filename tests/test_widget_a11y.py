@@ -114,6 +114,8 @@ def test_img_html_escapes_alt_and_refuses_an_empty_one():
 
 
 def test_show_figure_displays_an_img_with_alt_and_a_caption(monkeypatch):
+    import base64
+
     import IPython.display
     import matplotlib.pyplot as plt
 
@@ -129,6 +131,10 @@ def test_show_figure_displays_an_img_with_alt_and_a_caption(monkeypatch):
     body = bundle["text/html"]
     assert body.startswith("<figure><img src=\"data:image/png;base64,")
     assert body.endswith('alt="A line falling from 1 to 0."><figcaption>Figure 1: a line</figcaption></figure>')
+    # the same PNG also goes out as image/png, for front ends that show no HTML (GitHub, nbviewer)
+    png = base64.b64decode(bundle["image/png"])
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert f'src="data:image/png;base64,{bundle["image/png"]}"' in body
 
 
 def test_display_picture_sends_the_picture_on_show_with_its_alt(stepper, monkeypatch):

@@ -34,7 +34,7 @@ def _controls(model, example, interval):
     button = lambda description, icon, tooltip, width, **kw: widgets.Button(  # noqa: E731
         description=description, icon=icon, tooltip=tooltip, layout=widgets.Layout(width=width), **kw)
     return dict(
-        status=widgets.HTMLMath(layout=widgets.Layout(width="auto", overflow="auto")),
+        status=widgets.HTMLMath(layout=widgets.Layout(width="auto", height="auto")),  # grows to fit a formula: no scroll region
         prev_button=button("Previous", "step-backward", "go back one step", "110px"),
         next_button=button("Next", "step-forward", "compute the next step", "110px", button_style="primary"),
         reset_button=button("Reset", "undo", "back to step 0", "100px"),

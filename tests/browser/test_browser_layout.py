@@ -90,7 +90,7 @@ root => {
         else if (select) out[key] = text(select.selectedOptions[0] && select.selectedOptions[0].textContent);
         else if (input) out[key] = input.value;
     }
-    const status = [...root.querySelectorAll('.widget-label')].map(e => text(e.textContent))
+    const status = [...root.querySelectorAll('.widget-htmlmath')].map(e => text(e.textContent))
         .find(t => /^step \\d+\\/\\d+/.test(t));
     if (status) out.status = status;
     return out;

@@ -1,6 +1,6 @@
 """The DeltaStepper in a real JupyterLab: Run All, then press its buttons as a student does.
 
-Next advances the status label ("step k/N: ...") and changes the picture (the PNG in the
+Next advances the status line ("step k/N: ...", typeset) and changes the picture (the PNG in the
 widget's Output) after every click; Previous goes back to the same step and the same picture.
 The click-to-picture latency (from the click event until the new <img> is in the DOM) is
 measured and reported (artifacts/browser/stepper_latency.json and the terminal summary), never
@@ -23,6 +23,7 @@ if not (REPO / STEPPER).exists():
 
 CLICKS = 6  # Next presses measured (fewer if the stepper has fewer steps)
 STATUS = re.compile(r"step (\d+)/(\d+)")
+STATUS_SELECTOR = ".widget-htmlmath"  # the stepper's status line (typeset: it holds a formula)
 
 # Installed in the page before a click: records when the button's click event fires and when
 # the widget shows a different, non-empty picture (all <img> src in the widget, joined).
@@ -58,7 +59,9 @@ def stepper_root(page):
 
 
 def status_of(root):
-    label = root.locator(".widget-label", has_text=STATUS).first.text_content()
+    """(k, n, text) of the status line, an HTMLMath widget: "step k/n: ..." starts as plain text,
+    its formula is typeset by MathJax."""
+    label = root.locator(STATUS_SELECTOR, has_text=STATUS).first.text_content()
     k, n = map(int, STATUS.search(label).groups())
     return k, n, label
 
@@ -78,7 +81,7 @@ def press(page, root, name):
     # the label is another widget's message; wait for it too
     page.wait_for_function(
         """([root, k]) => {
-            const label = [...root.querySelectorAll('.widget-label')]
+            const label = [...root.querySelectorAll('.widget-htmlmath')]
                 .find(e => /step \\d+\\/\\d+/.test(e.textContent));
             return label && !label.textContent.startsWith(`step ${k}/`);
         }""",
