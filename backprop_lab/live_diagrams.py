@@ -28,14 +28,16 @@ CURRENT = "#9a4c00"      # the current layer's caption: dark orange, 5.4:1 on it
 CURRENT_PANEL = (1.0, 0.65, 0.0, 0.18)
 
 
-def _sizes(net_or_sizes):
+def layer_sizes(net_or_sizes):
+    """The sizes [n_0, ..., n_L] of a Network, or the sizes themselves, checked."""
     sizes = [int(n) for n in getattr(net_or_sizes, "sizes", net_or_sizes)]
     if len(sizes) < 2 or min(sizes) < 1:
         raise ValueError(f"need layer sizes [n_0, ..., n_L] with every n_l >= 1, got {sizes}")
     return sizes
 
 
-def _check_layers(values, sizes, first, name, shape_of):
+def check_layer_values(values, sizes, first, name, shape_of):
+    """One array (or None) per layer l = first..L, each of shape shape_of(l); ValueError otherwise."""
     if values is None:
         return [None] * (len(sizes) - first)
     values = list(values)
@@ -115,7 +117,7 @@ class NetworkDiagram:
         from matplotlib.patches import FancyBboxPatch
 
         self.ax = ax
-        self.sizes = sizes = _sizes(net_or_sizes)
+        self.sizes = sizes = layer_sizes(net_or_sizes)
         self.L = L = len(sizes) - 1
         self.cmap = colormaps[cmap]
         self.pos = pos = [np.c_[np.full(n, float(l)), (n - 1) / 2 - np.arange(n)] for l, n in enumerate(sizes)]
@@ -160,8 +162,8 @@ class NetworkDiagram:
         highlight : a layer to outline, or None. selected : (l, j) to ring, or None.
         """
         sizes, L = self.sizes, self.L
-        nodes = _check_layers(node_values, sizes, 0, "node_values", lambda l: (sizes[l],))
-        edges = _check_layers(edge_values, sizes, 1, "edge_values", lambda l: (sizes[l - 1], sizes[l]))
+        nodes = check_layer_values(node_values, sizes, 0, "node_values", lambda l: (sizes[l],))
+        edges = check_layer_values(edge_values, sizes, 1, "edge_values", lambda l: (sizes[l - 1], sizes[l]))
         if highlight is not None and not 0 <= highlight <= L:
             raise ValueError(f"highlight must be a layer number 0..{L}, got {highlight}")
         node_max, edge_max = _vmax(nodes), _vmax(edges)
@@ -278,7 +280,7 @@ class DeltaBars:
         from matplotlib.patches import Rectangle
 
         self.ax = ax
-        self.sizes = sizes = _sizes(net_or_sizes)
+        self.sizes = sizes = layer_sizes(net_or_sizes)
         self.L = L = len(sizes) - 1
         self.cmap = colormaps[cmap]
         self.bars, self.notes, self.labels, self.panels, self.centres = [], [], [], [], []
@@ -333,7 +335,7 @@ class DeltaBars:
 
     def update(self, values, current=None):
         """values : one entry per layer l = 1..L, None (not computed) or (n_l,). current : a layer to mark."""
-        values = _check_layers(values, self.sizes, 1, "values", lambda l: (self.sizes[l],))
+        values = check_layer_values(values, self.sizes, 1, "values", lambda l: (self.sizes[l],))
         polys, faces = [], []
         for l, (v, bars, note, label, panel) in enumerate(
                 zip(values, self.bars, self.notes, self.labels, self.panels), start=1):

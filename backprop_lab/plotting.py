@@ -20,7 +20,7 @@ import numpy as np
 from .diagrams import (CONTEXT, HIGHLIGHT, SECOND, draw_activation, draw_chain_paths, draw_fan_out,
                        draw_gradient_descent, draw_neuron_gates, draw_output_paths, draw_weight_edge,
                        plot_backprop_timing, plot_work_count)
-from .live_diagrams import DeltaBars, NetworkDiagram
+from .live_diagrams import DeltaBars, NetworkDiagram, check_layer_values, layer_sizes
 
 __all__ = ["draw_network", "plot_decision_boundary", "scatter_classes", "plain_log_ticks", "factor_text",
            "CLASS_COLOURS", "CLASS_MARKERS", "network_positions", "NetworkDiagram",
@@ -30,45 +30,17 @@ __all__ = ["draw_network", "plot_decision_boundary", "scatter_classes", "plain_l
            "plot_backprop_timing"]
 
 
-def _sizes(net_or_sizes):
-    sizes = getattr(net_or_sizes, "sizes", net_or_sizes)
-    sizes = [int(n) for n in sizes]
-    if len(sizes) < 2 or min(sizes) < 1:
-        raise ValueError(f"need layer sizes [n_0, ..., n_L] with every n_l >= 1, got {sizes}")
-    return sizes
-
-
 def network_positions(sizes):
     """(x, y) of every neuron: a list over l = 0..L of arrays of shape (n_l, 2).
 
     Layer l sits at x = l; its neurons are centred vertically, neuron 0 on top.
     """
-    sizes = _sizes(sizes)
+    sizes = layer_sizes(sizes)
     pos = []
     for l, n in enumerate(sizes):
         y = (n - 1) / 2 - np.arange(n)
         pos.append(np.c_[np.full(n, float(l)), y])
     return pos
-
-
-def _check_layers(values, sizes, first, name, shape_of):
-    if values is None:
-        return [None] * (len(sizes) - first)
-    values = list(values)
-    if len(values) != len(sizes) - first:
-        raise ValueError(f"{name} must have one entry per layer l = {first}..{len(sizes) - 1} "
-                         f"({len(sizes) - first} entries), got {len(values)}")
-    out = []
-    for k, v in enumerate(values):
-        l = k + first
-        if v is None:
-            out.append(None)
-            continue
-        v = np.asarray(v, dtype=float)
-        if v.shape != shape_of(l):
-            raise ValueError(f"{name}[{l}] has shape {v.shape} but layer {l} needs shape {shape_of(l)}")
-        out.append(v)
-    return out
 
 
 def draw_network(ax, net_or_sizes, node_values=None, edge_values=None, highlight=None,
@@ -107,10 +79,10 @@ def draw_network(ax, net_or_sizes, node_values=None, edge_values=None, highlight
     from matplotlib.colors import Normalize
     from matplotlib.patches import FancyBboxPatch
 
-    sizes = _sizes(net_or_sizes)
+    sizes = layer_sizes(net_or_sizes)
     L = len(sizes) - 1
-    nodes = _check_layers(node_values, sizes, 0, "node_values", lambda l: (sizes[l],))
-    edges = _check_layers(edge_values, sizes, 1, "edge_values", lambda l: (sizes[l - 1], sizes[l]))
+    nodes = check_layer_values(node_values, sizes, 0, "node_values", lambda l: (sizes[l],))
+    edges = check_layer_values(edge_values, sizes, 1, "edge_values", lambda l: (sizes[l - 1], sizes[l]))
     if highlight is not None and not 0 <= highlight <= L:
         raise ValueError(f"highlight must be a layer number 0..{L}, got {highlight}")
     if not layer_gap > 0:
