@@ -249,8 +249,8 @@ def _delta(model, l, j, example):
         line1 = (rf"{lhs} = \frac{{\partial c}}{{\partial a_{{{n}}}^{{({L})}}}}\, g_{L}'(z_{{{n}}}^{{({L})}})"
                  rf" = {latex_factor(dcda[j])} \cdot {latex_factor(gp)} {r} {latex(d)}")
         return ((line1, gp_line),
-                rf"Output layer: of the sum over $k$ of $\frac{{\partial c}}{{\partial a_k}}"
-                rf"\frac{{\partial a_k}}{{\partial z_{{{n}}}}}$, only $k = {n}$ survives "
+                rf"Output layer: of the sum over $j'$ of $\frac{{\partial c}}{{\partial a_{{j'}}}}"
+                rf"\frac{{\partial a_{{j'}}}}{{\partial z_{{{n}}}}}$, only $j' = {n}$ survives "
                 r"for an elementwise $g$ (notebook 02, Step 2).")
     dn, W = model.delta(l + 1, e), model.weights(l + 1)
     if not g.elementwise:
