@@ -87,6 +87,7 @@ def main(argv=None):
             import torch
             torch.set_num_threads(1)
         T.set_threads(1)
+        R.settle_allocator()  # as run.py does: no page faults from glibc handing memory back
         workloads = [w for w in R.WORKLOADS if args.workloads is None or w.name in args.workloads]
         print(f"each version / {ref}, numpy single-threaded, CPU time, {args.rounds} rounds")
         results = {(v, w.name): [] for v in versions if v != ref for w in workloads}
