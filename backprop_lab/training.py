@@ -33,15 +33,18 @@ class TrainingDiverged(NonFiniteError):
 
 def _check_backward_for(net, bwd, loss):
     """The checks of sgd_step on bwd: a Backward for this net as it is now, with finite
-    gradients of the network's shapes; and of ``loss``, if given."""
+    gradients of the network's shapes; and of ``loss``, if given. Returns the checked dW and db
+    as arrays (a gradient someone set to a list is used as the array it was checked as)."""
     if not isinstance(bwd, Backward):
         raise TypeError(f"bwd must be the result of bl.backward(...), not {type(bwd).__name__}")
     if bwd.L != net.L:
         raise ValueError(f"bwd holds gradients of shapes {[np.shape(v) for v in bwd.dW]} for {bwd.L} layer(s), "
                          f"but net has weights of shapes {[w.shape for w in net.W]} (L = {net.L})")
+    checked = {"dW": [], "db": []}
     for name, grads, params in (("dW", bwd.dW, net.W), ("db", bwd.db, net.b)):
         for l, (d, p) in enumerate(zip(grads, params), start=1):
             d = as_numeric(d, f"bwd.{name}[{l}]")
+            checked[name].append(d)
             if d.shape != p.shape:
                 raise ValueError(
                     f"bwd holds gradients of shapes {[np.shape(v) for v in grads]}, but net has "
@@ -57,6 +60,7 @@ def _check_backward_for(net, bwd, loss):
                          f"applied already?); compute forward and backward again for each step")
     if loss is not None and get_loss(loss) is not bwd.loss:
         raise ValueError(f"bwd holds the gradients of the loss {bwd.loss.name!r}, not of {get_loss(loss).name!r}")
+    return checked["dW"], checked["db"]
 
 
 def _descend(net, dW, db, lr):
@@ -81,8 +85,8 @@ def sgd_step(net, bwd, lr, loss=None):
     """
     check_network(net)
     lr = check_positive_number(lr, "lr (the learning rate)")
-    _check_backward_for(net, bwd, loss)
-    _descend(net, bwd.dW, bwd.db, lr)
+    dW, db = _check_backward_for(net, bwd, loss)
+    _descend(net, dW, db, lr)
     return net
 
 

@@ -476,6 +476,17 @@ def test_sgd_step_refuses_foreign_stale_or_broken_gradients(net):
     assert all(np.isfinite(b).all() for b in net.b)
 
 
+def test_sgd_step_uses_a_gradient_set_to_a_list_as_the_array_it_checked(net):
+    # found by tests/test_attack.py: db[1] set to a list of the right length passed the checks, then
+    # the step computed b - lr * [..] and Python refused to multiply a list by a float
+    bwd = bl.backward(net, bl.forward(net, np.ones((4, 3))), np.zeros((4, 2)))
+    bwd.db[1] = [1.0, 2.0, 3.0, 4.0, 5.0]
+    b1, W1 = net.b[1].copy(), net.W[1].copy()
+    bl.sgd_step(net, bwd, 0.5)
+    np.testing.assert_allclose(net.b[1], b1 - 0.5 * np.array([1.0, 2.0, 3.0, 4.0, 5.0]), rtol=0, atol=0)
+    np.testing.assert_allclose(net.W[1], W1 - 0.5 * bwd.dW[1], rtol=0, atol=0)
+
+
 def test_sgd_step_keeps_a_float32_network_float32():
     net = bl.Network.random([3, 2], ["tanh"], seed=0, dtype=np.float32)
     x = np.ones((2, 3), dtype=np.float32)
