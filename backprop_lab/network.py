@@ -109,7 +109,8 @@ class Network:
                                  f"{w.shape[1]} neurons, so b[{l}] must have shape ({w.shape[1]},)")
         dtype = np.result_type(*W, *b, np.float32)
         sizes = [W[0].shape[0]] + [w.shape[1] for w in W]
-        self._writes = [0]  # how many checked writes the network has taken: its version
+        self._version = 0  # how many checked writes the network has taken (see version)
+        self._written = {}  # "W[2]" -> the version its last checked write made (see written_since)
         self._shapes = {"W": [w.shape for w in W], "b": [v.shape for v in b]}
         self._dtype, self._sizes = dtype, sizes
         # the checks are bound methods, not closures, so that a network pickles (the fresh-process
@@ -137,7 +138,7 @@ class Network:
                              f"{arr.shape}; the layer sizes are fixed once a network is built (build a "
                              f"new Network to change them)")
         arr = as_dtype(arr, self._dtype, label)
-        self._writes[0] += 1
+        self._count_write(label)
         return arr
 
     def _check_g(self, l, value):
@@ -148,8 +149,24 @@ class Network:
         except (TypeError, ValueError) as e:
             raise type(e)(f"g[{l}] = {value!r:.60}: {e}") from None
         g.check_units(self._sizes[l], l)
-        self._writes[0] += 1
+        self._count_write(f"g[{l}]")
         return g
+
+    def _count_write(self, label):
+        self._version += 1
+        self._written[label] = self._version
+
+    @property
+    def version(self):
+        """How many checked writes (``net.W[l] = ...``, ``net.b[l] = ...``, ``net.g[l] = ...``,
+        sgd_step, set_parameters) the network has taken. Changes made in place are not counted."""
+        return self._version
+
+    def written_since(self, version):
+        """The parameters replaced by a checked write since the network had ``version``, in the
+        order W[1..L], b[1..L], g[1..L]: e.g. ``['W[2]', 'b[2]']``."""
+        names = [f"{p}[{l}]" for p in "Wbg" for l in range(1, self.L + 1)]
+        return [name for name in names if self._written.get(name, 0) > version]
 
     # W, b and g are fixed containers: a layer is replaced with net.W[l] = ..., which is checked
     W = property(attrgetter("_W"), lambda self, v: _refuse_replacing("W"),
@@ -294,14 +311,22 @@ def _quietly(f, *args):
             return f(*args)
 
 
+def _all_finite(arrays):
+    """True if no array holds NaN or inf: the sum of squares is NaN or inf if an entry is (one BLAS
+    call each). It can also overflow for finite entries above ~1e154, so False means "look closer"
+    (the callers' slow paths use is_finite, which checks entry by entry)."""
+    for v in arrays:
+        if not isfinite(vdot(v, v)):
+            return False
+    return True
+
+
 def _check_forward_finite(net, a, z):
     """NonFiniteError naming the first z[l] or a[l] that is not finite (2-D a[0..L], z[1..L]).
 
     A NaN or inf in a hidden a[l] reaches z[l+1], so z[1..L] and a[L] cover every a and z.
     """
-    aL = a[net.L]
-    # the sum of squares is NaN or inf if an entry is (see is_finite, which the slow path below uses)
-    if all(isfinite(vdot(v, v)) for v in z) and isfinite(vdot(aL, aL)):
+    if _all_finite(z) and _all_finite((a[net.L],)):
         return
     for l in net.W.layers:
         for name, p in (("W", net.W[l]), ("b", net.b[l])):
@@ -367,7 +392,7 @@ def _check_gradients_finite(delta, dW, db):
 
     A NaN or inf in delta[l] reaches a whole column of dW[l], so checking dW and db covers delta.
     """
-    if all(isfinite(vdot(v, v)) for v in dW) and all(isfinite(vdot(v, v)) for v in db):
+    if _all_finite(dW) and _all_finite(db):
         return
     for l in range(len(dW), 0, -1):
         for name, v in (("delta", delta[l - 1]), ("dW", dW[l - 1]), ("db", db[l - 1])):

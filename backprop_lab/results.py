@@ -28,22 +28,19 @@ def output_costs(loss, gL, zL, aL, y):
 
 def parameter_stamp(net):
     """What a forward pass relies on: the network's version (its count of checked writes) and the
-    bytes of each W[2..L], which backward reads again (an in-place change is not a write). The
-    parameter objects come last, only to name what changed. (Bytes: for the sizes here, copying
-    and comparing them is cheaper than any checksum, and exact.)"""
-    return net._writes[0], [W.tobytes() for W in list(net.W)[1:]], (*net.W, *net.b, *net.g)
+    bytes of each W[2..L], which backward reads again (an in-place change is not a write). (Bytes:
+    for the sizes here, copying and comparing them is cheaper than any checksum, and exact.)"""
+    return net.version, [W.tobytes() for W in list(net.W)[1:]]
 
 
 def unchanged_since(net, stamp):
     """True if net is as it was when ``stamp`` was taken (see parameter_stamp)."""
-    return stamp[0] == net._writes[0] and stamp[1] == [W.tobytes() for W in list(net.W)[1:]]
+    return stamp[0] == net.version and stamp[1] == [W.tobytes() for W in list(net.W)[1:]]
 
 
 def what_changed_since(net, stamp):
     """The names of the parameters of net that were replaced or changed in place since ``stamp``."""
-    names = [f"{p}[{l}]" for p in "Wbg" for l in net.W.layers]
-    now = (*net.W, *net.b, *net.g)
-    replaced = [name for name, old, new in zip(names, stamp[2], now) if old is not new]
+    replaced = net.written_since(stamp[0])
     in_place = [f"W[{l}]" for l, old, new in zip(range(2, net.L + 1), stamp[1], parameter_stamp(net)[1])
                 if old != new and f"W[{l}]" not in replaced]
     return (", ".join(replaced) + " replaced" if replaced else "") + \
