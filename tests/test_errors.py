@@ -446,6 +446,20 @@ def test_a_deep_copy_and_a_pickled_network_keep_their_checks(net):
         bl.backward(sent, fwd_sent, np.zeros((2, 2)))
 
 
+def test_version_counts_checked_writes_and_names_them(net):
+    v = net.version
+    net.W[1][0, 0] += 1.0  # in place: not a write
+    assert net.version == v and net.written_since(v) == []
+    net.b[2] = net.b[2] + 1.0
+    net.g[1] = "relu"
+    net.W[2] = net.W[2] * 2.0
+    assert net.version == v + 3
+    assert net.written_since(v) == ["W[2]", "b[2]", "g[1]"]
+    assert net.written_since(v + 2) == ["W[2]"]
+    bl.sgd_step(net, bl.backward(net, bl.forward(net, np.ones(3)), np.zeros(2)), 0.1)
+    assert net.version == v + 3 + 2 * net.L
+
+
 def test_forward_of_another_network_of_the_same_sizes_is_refused(net):
     twin = net.copy()
     with pytest.raises(ValueError, match=re.escape("fwd was computed by another network (of the same sizes)")):
