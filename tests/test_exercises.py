@@ -8,6 +8,7 @@ public API (``ex.check_*``), the tests use the public names of the package's int
 """
 
 import ast
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -532,6 +533,24 @@ def test_backward_wrong_shape_and_missing_layer():
 
     result = ex.check_backward(one_layer_short)
     assert result.status == "error" and "layer is missing" in result.message
+
+
+@pytest.mark.parametrize("value,words", [
+    (lambda L: bl.layers.PerLayer("dW", [np.zeros((2, 2))] * (L - 1)), "a PerLayer dW of 1 layers, but the network has L = 2"),
+    (lambda L: {0: 1, 1: 2}, "a dict dW with keys [0, 1]; it needs the keys 1..2"),
+    (lambda L: [np.zeros(2)] * (L + 2), "returned 4 entries in dW, but the network has L = 2 layers"),
+    (lambda L: "dW", "returned dW as a str; return one array per layer l = 1..L"),
+    (lambda L: [["a"], ["b"]], "returned a dW whose entries are not arrays of numbers"),
+])
+def test_one_reader_of_per_layer_answers_says_what_is_wrong(value, words):
+    # E4's dW and db and E8's dW are read by the same function, with the same words
+    from backprop_lab.exercises.calling import BadReturn
+    from backprop_lab.exercises.network_probes import read_layers
+    for read in (lambda v: backward.layers_from(v, "dW", 2), read_layers(2, "dW")):
+        with pytest.raises(BadReturn, match=re.escape(words)):
+            read(value(2))
+    got = backward.layers_from([None, [[1]], [[2, 3]]], "dW", 2)  # None first: the l = 0 slot
+    assert [g.tolist() for g in got] == [[[1.0]], [[2.0, 3.0]]] and got[0].dtype == np.float64
 
 
 def test_backward_wrong_is_located_by_layer():

@@ -28,7 +28,7 @@ from .engine import Candidate, Exercise, same, sentence
 from .feedback import CheckResult, matrix_text
 
 __all__ = ["BACKWARD_EQUATION", "EXERCISE", "NetworkProbe", "assemble", "check_backward",
-           "check_backward_numerically", "read_per_layer"]
+           "check_backward_numerically", "layers_from", "read_per_layer"]
 
 BACKWARD_EQUATION = ("δ^(L) = (a^(L) − y) ∘ g_L′(z^(L)); δ^(l) = (δ^(l+1) W^(l+1)ᵀ) ∘ g_l′(z^(l)); "
                      "∂C/∂W^(l) = a^(l−1)ᵀ δ^(l) / m; ∂C/∂b^(l) = mean of δ^(l) over the examples")
@@ -176,28 +176,30 @@ def make_probes():
     return probes
 
 
-def _layers(c, name, L):
-    """A per-layer container (PerLayer, dict {l: array}, list of L arrays) as a list of L arrays."""
-    if isinstance(c, PerLayer):
-        try:
-            return [np.array(c[l], dtype=np.float64) for l in range(1, L + 1)]
-        except (IndexError, TypeError, ValueError) as e:
-            raise BadReturn(f"returned a {name} that cannot be read for l = 1..{L}: {e}") from None
-    if isinstance(c, dict):
-        if set(c) != set(range(1, L + 1)):
-            raise BadReturn(f"returned a dict {name} with keys {sorted(c, key=repr)}; it needs the keys "
+def layers_from(value, name, L):
+    """A per-layer answer as a list of L float arrays: a list or tuple of the L layers (or of L + 1
+    with None first), a dict {l: array} for l = 1..L, or a PerLayer. Anything else raises
+    :class:`BadReturn` saying what is wrong (E4's dW and db, E8's dW)."""
+    if isinstance(value, PerLayer):
+        items = list(value)
+        if len(items) != L:
+            raise BadReturn(f"returned a PerLayer {name} of {len(items)} layers, but the network has "
+                            f"L = {L} layers")
+    elif isinstance(value, dict):
+        if set(value) != set(range(1, L + 1)):
+            raise BadReturn(f"returned a dict {name} with keys {sorted(value, key=repr)}; it needs the keys "
                             f"1..{L}, one per layer l = 1..L")
-        items = [c[l] for l in range(1, L + 1)]
-    elif isinstance(c, (list, tuple)):
-        items = list(c)
+        items = [value[l] for l in range(1, L + 1)]
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
         if len(items) == L + 1 and items[0] is None:
             items = items[1:]
         if len(items) != L:
             raise BadReturn(f"returned {len(items)} entries in {name}, but the network has L = {L} "
-                            f"layers: {name} needs one entry per layer l = 1..L (a layer is missing "
+                            f"layers: {name} needs one array per layer l = 1..L (a layer is missing "
                             f"or extra: check your loop's range)")
     else:
-        raise BadReturn(f"returned {name} as a {type(c).__name__}; return one array per layer "
+        raise BadReturn(f"returned {name} as a {type(value).__name__}; return one array per layer "
                         f"l = 1..L, as a list, a dict {{l: array}} or a PerLayer")
     try:
         return [np.array(v, dtype=np.float64) for v in items]
@@ -216,7 +218,7 @@ def read_per_layer(L):
             dW, db = value
         else:
             raise BadReturn(f"returned a {type(value).__name__}; it should return the pair (dW, db)")
-        return {"dW": _layers(dW, "dW", L), "db": _layers(db, "db", L)}
+        return {"dW": layers_from(dW, "dW", L), "db": layers_from(db, "db", L)}
     return read
 
 

@@ -7,10 +7,7 @@ for the small worked example. :func:`read_layers` reads a per-layer answer (E8's
 
 from __future__ import annotations
 
-import numpy as np
-
-from ..layers import PerLayer
-from .backward import NetworkProbe
+from .backward import NetworkProbe, layers_from
 from .calling import BadReturn
 from .feedback import matrix_text, number_text
 
@@ -48,34 +45,10 @@ class NetworkCase(NetworkProbe):
 
 
 def read_layers(L, name):
-    """value -> a list of L float arrays, from a list/tuple of the L layers (or of L + 1 with None
-    first), a dict {l: array} for l = 1..L, or a PerLayer; raises :class:`BadReturn` otherwise."""
+    """value -> a list of L float arrays (see :func:`.backward.layers_from`, the one reader of
+    per-layer answers); raises :class:`BadReturn` otherwise."""
     def read(value):
         if value is None:
             raise BadReturn(f"returned None: did you forget the `return {name}` statement?")
-        if isinstance(value, PerLayer):
-            items = list(value)
-            if len(items) != L:
-                raise BadReturn(f"returned a PerLayer of {len(items)} layers, but the network has "
-                                f"L = {L} layers")
-        elif isinstance(value, dict):
-            if set(value) != set(range(1, L + 1)):
-                raise BadReturn(f"returned a dict with keys {sorted(value, key=repr)}; it needs the "
-                                f"keys 1..{L}, one per layer l = 1..L")
-            items = [value[l] for l in range(1, L + 1)]
-        elif isinstance(value, (list, tuple)):
-            items = list(value)
-            if len(items) == L + 1 and items[0] is None:
-                items = items[1:]
-            if len(items) != L:
-                raise BadReturn(f"returned {len(items)} arrays, but the network has L = {L} layers: "
-                                f"{name} needs one array per layer l = 1..L (a layer is missing or "
-                                f"extra: check your loop's range)")
-        else:
-            raise BadReturn(f"returned a {type(value).__name__}; return one array per layer l = 1..L, "
-                            f"as a list, a dict {{l: array}} or a PerLayer")
-        try:
-            return [np.asarray(v, dtype=np.float64) for v in items]
-        except (TypeError, ValueError):
-            raise BadReturn(f"returned a {name} whose entries are not arrays of numbers") from None
+        return layers_from(value, name, L)
     return read
