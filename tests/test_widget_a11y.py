@@ -59,6 +59,23 @@ def test_stepper_picture_alt_names_the_step_the_layer_and_the_new_values(stepper
     assert "Bar charts below: no delta computed yet." in alt_of(s)
 
 
+def test_the_gradient_picture_says_c_for_one_example_and_C_for_the_batch(stepper):
+    # one example's picture shows its own dc/db = delta and dc/dW = a delta; only the batch mean is dC
+    from backprop_lab.widgets.stepper_picture import picture_title
+    s, net, x, y = stepper
+    bwd = bl.backward(net, bl.forward(net, x), y, "squared_error")
+    s.step = s.last
+    alt, title = alt_of(s), picture_title(s.model, s.last, 1)
+    assert "coloured by dc/db, edges by dc/dW" in alt and "this example's dc/db = delta" in alt
+    assert r"$\partial c/\partial W^{(l)}$" in title and "(example 1)" in title
+    assert "(" + ", ".join(sig(v) for v in bwd.delta[1][1]) + ")" in alt
+    s.example = None
+    alt, title = alt_of(s), picture_title(s.model, s.last, None)
+    assert "coloured by dC/db, edges by dC/dW" in alt and "the bias gradients dC/db" in alt
+    assert r"$\partial C/\partial W^{(l)}$" in title and "(batch mean)" in title
+    assert "(" + ", ".join(sig(v) for v in bwd.db[1]) + ")" in alt
+
+
 def test_stepper_announces_each_step_in_a_polite_live_region(stepper):
     s, *_ = stepper
     assert s.live in s.children and "jp-sr-only" in s.live._dom_classes

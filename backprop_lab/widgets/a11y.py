@@ -37,7 +37,7 @@ def values_text(v):
 
 
 def _who(model, example):
-    return "the batch mean" if example is None and model.m > 1 else f"example {example or 0}"
+    return "the batch mean" if _is_batch(model, example) else f"example {example or 0}"
 
 
 def _new_values(model, k, example):
@@ -52,7 +52,17 @@ def _new_values(model, k, example):
     if s.kind == "delta":
         return f"delta^({s.l}) = {values_text(model.delta(s.l, example))}"
     nodes = model.node_values(k, example)
-    return "the bias gradients " + "; ".join(f"layer {l}: {values_text(nodes[l])}" for l in range(1, L + 1))
+    what = "the bias gradients dC/db" if _is_batch(model, example) else "this example's dc/db = delta"
+    return f"{what}, " + "; ".join(f"layer {l}: {values_text(nodes[l])}" for l in range(1, L + 1))
+
+
+def _is_batch(model, example):
+    return example is None and model.m > 1
+
+
+def _quantity(name, model, example):
+    """The name of a coloured quantity, with one example's c for the batch's C ("dC/db" -> "dc/db")."""
+    return name if name is None or _is_batch(model, example) else name.replace("dC/", "dc/")
 
 
 def stepper_announcement(model, k, example):
@@ -70,14 +80,14 @@ def stepper_description(model, k, example):
     nodes = model.node_values(k, example)
     # the input layer has no delta: in the backward pass its neurons are blank, not "not yet"
     unknown = [str(l) for l, v in enumerate(nodes) if v is None and not (l == 0 and s.kind in ("delta", "gradients"))]
-    edges = model.edge_quantity(k)
+    edges = _quantity(model.edge_quantity(k), model, example)
     layer = model.highlight(k)
     parts = [
         f"Picture of step {k} of {model.last}, for {_who(model, example)}: {s.title}.",
         f"Network of layers with {', '.join(map(str, model.sizes))} neurons (layers 0 to {L})"
         + (f"; layer {layer} is outlined." if layer is not None else "."),
         f"New at this step: {_new_values(model, k, example)}.",
-        f"Neurons are coloured by {model.node_quantity(k)}"
+        f"Neurons are coloured by {_quantity(model.node_quantity(k), model, example)}"
         + (f", edges by {edges}." if edges else ", edges are not coloured."),
     ]
     if unknown:

@@ -39,7 +39,8 @@ def picture_title(model, k, ex):
         l = s.l
         return (head + rf"$\delta^{{({l})}} = (\delta^{{({l + 1})}} W^{{({l + 1})T}}) \odot g_{l}'(z^{{({l})}})$"
                 + who)
-    return head + r"the gradients $\partial C/\partial W^{(l)}$, $\partial C/\partial b^{(l)}$" + who
+    c = "C" if ex is None and model.m > 1 else "c"  # one example's picture shows its own dc/dW = a delta
+    return head + rf"the gradients $\partial {c}/\partial W^{{(l)}}$, $\partial {c}/\partial b^{{(l)}}$" + who
 
 
 _NODE_CAPTION = {"a": r"$a^{(l)}$", "delta": r"$\delta^{(l)}$", "dC/db": r"$\partial C/\partial b^{(l)}$"}
