@@ -345,12 +345,15 @@ def short_number(v):
     return f"{mant}e{int(exp)}"
 
 
-def plot_delta_norms(ax, norms, label=None, layers=None, reference=None, **kwargs):
-    """||delta^(l)|| against the layer l, on a log scale.
+def plot_delta_norms(ax, norms, label=None, layers=None, reference=None, ylabel=r"$\|\delta^{(l)}\|$",
+                     **kwargs):
+    r"""||delta^(l)|| against the layer l, on a log scale.
 
-    norms : (L,), e.g. from :func:`backprop_lab.stepper.delta_norms`; layers : the l of each
+    norms : (L,), e.g. from :func:`backprop_lab.vanishing.delta_norms`; layers : the l of each
     entry (default 1..L). reference : a factor r per layer, drawn as a dashed guide line
-    norms[-1] * r^(L - l) (e.g. 0.25 for "4x smaller per layer back"). Returns the Line2D.
+    norms[-1] * r^(L - l) (e.g. 0.25 for "4x smaller per layer back"). ylabel : what the norms
+    are (e.g. ``r"$\|\partial C/\partial b^{(l)}\|$"`` for the batch means of delta_norms).
+    Returns the Line2D.
     """
     norms = np.asarray(norms, dtype=float)
     if norms.ndim != 1 or norms.size == 0:
@@ -365,7 +368,7 @@ def plot_delta_norms(ax, norms, label=None, layers=None, reference=None, **kwarg
         ax.semilogy(layers, guide, ls="--", color=line.get_color(), alpha=0.6, lw=1,
                     label=f"{factor_text(reference)} per layer" + (f" ({label})" if label else ""))
     ax.set_xlabel("layer $l$ (the backward pass runs right to left)")
-    ax.set_ylabel(r"$\|\delta^{(l)}\|$")
+    ax.set_ylabel(ylabel)
     ax.set_xticks(layers)
     plain_log_ticks(ax)
     return line

@@ -105,6 +105,10 @@ def test_plot_delta_norms_and_loss_curve():
     np.testing.assert_allclose(guide.get_ydata(), 0.064 * 0.25 ** np.array([3, 2, 1, 0]))
     with pytest.raises(ValueError, match="one entry per layer"):
         plot_delta_norms(new_ax(), np.zeros((2, 2)))
+    assert ax.get_ylabel() == r"$\|\delta^{(l)}\|$"  # one example's delta, unless told what the norms are
+    ax = new_ax()
+    plot_delta_norms(ax, norms, ylabel=r"$\|\partial C/\partial b^{(l)}\|$")
+    assert ax.get_ylabel() == r"$\|\partial C/\partial b^{(l)}\|$"
     ax = new_ax()
     line = plot_loss_curve(ax, [1.0, 0.5, 0.25])
     np.testing.assert_allclose(line.get_ydata(), [1.0, 0.5, 0.25])

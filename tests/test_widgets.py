@@ -379,7 +379,7 @@ def test_vanishing_gradient_panel_plots_depth_profiles():
     panel.init.value = "normal"
     np.testing.assert_allclose(panel.profiles["tanh"],
                                depth_profile("tanh", init="normal", L=9, width=10, m=16, seed=0))
-    assert panel.status.value.startswith(r"tanh: $\|\delta^{(1)}\| / \|\delta^{(9)}\|$ = ")  # typeset
+    assert panel.status.value.startswith(r"$\|\partial C/\partial b^{(1)}\| / \|\partial C/\partial b^{(9)}\|$: tanh ")  # typeset
     assert panel.out.outputs[0]["data"]["image/png"]
 
 

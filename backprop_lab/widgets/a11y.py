@@ -110,13 +110,14 @@ def training_description(run, x, activation, hidden, lr):
 
 
 def vanishing_description(profiles, L, width, init):
-    """The VanishingGradientPanel picture in words: one line of ||delta^(l)|| per activation."""
+    """The VanishingGradientPanel picture in words: one line of ||dC/db^(l)|| per activation."""
     if not profiles:
-        return f"An empty plot of ||delta^(l)|| against the layer l (L = {L}): no activation chosen."
+        return f"An empty plot of ||dC/db^(l)|| against the layer l (L = {L}): no activation chosen."
     lines = "; ".join(f"{g}: {sig(n[-1])} at layer {L}, {sig(n[0])} at layer 1 "
                       f"(ratio {sig(n[0] / n[-1])})" for g, n in profiles.items())
-    return (f"Log-scale plot of the size ||delta^(l)|| against the layer l = 1 to {L}, at "
-            f"initialisation ({init}, width {width}), one line per activation. {lines}.")
+    return (f"Log-scale plot of the size ||dC/db^(l)|| (the batch mean of delta^(l)) against the layer "
+            f"l = 1 to {L}, at initialisation ({init}, {L - 1} hidden layers of width {width} and a linear "
+            f"output), one line per activation. {lines}.")
 
 
 class LiveStatus(widgets.HTML):

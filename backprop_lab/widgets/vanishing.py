@@ -22,6 +22,9 @@ __all__ = ["VanishingGradientPanel"]
 _Z = np.linspace(-10.0, 10.0, 2001)  # includes z = 0, where the sigmoid's g' peaks at 1/4
 
 
+DCDB = r"$\|\partial C/\partial b^{(l)}\|$"  # what depth_profile measures: the batch mean of delta
+
+
 class VanishingGradientPanel(PictureView, widgets.VBox):
     """||delta^(l)|| against the layer l, for chosen activations, initialisation, depth and width.
 
@@ -72,15 +75,14 @@ class VanishingGradientPanel(PictureView, widgets.VBox):
         for g, norms in self.profiles.items():
             # the guide: the factor max g' per layer back, where it is below 1 (1/4 for the sigmoid)
             bound = float(np.max(get_activation(g).prime(_Z)))
-            plot_delta_norms(ax, norms, label=g, reference=bound if bound < 1 else None)
+            plot_delta_norms(ax, norms, label=g, reference=bound if bound < 1 else None, ylabel=DCDB)
         if self.profiles:
             ax.legend(fontsize=9)
-        ax.set_title(f"$\\|\\delta^{{(l)}}\\|$ at initialisation: L = {L} layers of width {width}, "
-                     f"init {init}", fontsize=10)
-        # typeset, short: one ratio per activation
-        self.status.value = "; ".join(
-            f"{g}: $\\|\\delta^{{(1)}}\\| / \\|\\delta^{{({L})}}\\|$ = {sig(n[0] / n[-1])}"
-            for g, n in self.profiles.items())
+        ax.set_title(f"$\\|\\partial C/\\partial b^{{(l)}}\\|$ at initialisation: {L - 1} hidden layers of "
+                     f"width {width}, linear output, init {init}", fontsize=10)
+        # typeset, short: the ratio once, then one number per activation
+        self.status.value = (f"$\\|\\partial C/\\partial b^{{(1)}}\\| / \\|\\partial C/\\partial b^{{({L})}}\\|$: "
+                             + "; ".join(f"{g} {sig(n[0] / n[-1])}" for g, n in self.profiles.items()))
         self.show(render_png(self.figure, self.dpi), vanishing_description(self.profiles, L, width, init),
                   int(round(7.5 * self.dpi)))
 
