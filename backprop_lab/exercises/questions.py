@@ -124,8 +124,9 @@ QUESTIONS = {q.qid: q for q in [
             "A": Option("The indices do not match: $\\delta_j^{(L)}$ is $\\partial c/\\partial "
                         "z_j^{(L)}$, which for an elementwise $g$ is $\\frac{\\partial c}{\\partial "
                         "a_j}\\frac{\\partial a_j}{\\partial z_j}$.",
-                        "The chain rule gives δ_j = Σ_k ∂c/∂a_k · ∂a_k/∂z_j. For an elementwise g "
-                        "only a_j depends on z_j, so only the term k = j survives: ∂c/∂a_j · g_L'(z_j)."),
+                        "The chain rule gives δ_j = Σ_j′ ∂c/∂a_j′ · ∂a_j′/∂z_j, over the units j′ of "
+                        "layer L. For an elementwise g only a_j depends on z_j, so only the term j′ = j "
+                        "survives: ∂c/∂a_j · g_L'(z_j)."),
             "B": Option("It needs a sum over every unit $i$ of layer $L$, $\\sum_i \\frac{\\partial "
                         "c}{\\partial a_i}\\frac{\\partial a_i}{\\partial z_j}$, and every term of "
                         "that sum is nonzero.",
@@ -145,7 +146,8 @@ QUESTIONS = {q.qid: q for q in [
         "0ea8f74c91884a8f", "output_delta"),
     Question(
         "E5.3",
-        "For the hidden layers the student's answer writes 'in general' the line below. Which "
+        "For the hidden layers the student's answer writes 'in general' the line below (its $k$ "
+        "numbers a layer and its $i$ a unit; read its $C$ as the cost $c$ of one example). Which "
         "statements about it are true?",
         r"\frac{\partial C}{\partial a_{i}^{(k)}} = \frac{\partial C}{\partial a_{i}^{(k)}} "
         r"\frac{\partial a_{i}^{(k)}}{\partial z_{i}^{(k)}} = \frac{\partial C}{\partial a_{i}^{(k)}} "
@@ -168,8 +170,9 @@ QUESTIONS = {q.qid: q for q in [
                         "for $\\partial c/\\partial a_i^{(L-1)}$ had.",
                         "The answer had it right one line earlier: ∂c/∂a_i^(L−1) = Σ_k ∂z_k/∂a_i "
                         "· ∂a_k/∂z_k · ∂c/∂a_k, because a_i reaches the cost through every z_k of "
-                        "the next layer. Keeping that sum gives the recursion δ_i^(k) = "
-                        "Σ_m δ_m^(k+1) W_im^(k+1) g'(z_i^(k)); losing it is the error to learn from."),
+                        "the next layer. Keeping that sum gives the recursion, in the notes' letters "
+                        "(j a unit of layer l, k one of layer l + 1): δ_j^(l) = Σ_k δ_k^(l+1) W_jk^(l+1) "
+                        "g_l'(z_j^(l)); losing it is the error to learn from."),
             "E": Option("The line is right: it is the chain rule through $a_i = g(z_i)$, only "
                         "written in an unusual notation.",
                         "Each of the three = signs equates different quantities (see A, B and C)."),
@@ -177,8 +180,8 @@ QUESTIONS = {q.qid: q for q in [
                         "{\\partial z_i}$, the derivative at the output $a_i$.",
                         "∂a_i/∂z_i is g'(z_i), at z, and the other = signs would still be false.",
                         "derivative_at_activation"),
-            "G": Option("It is right for the output layer, $k = L$, and goes wrong only for the "
-                        "hidden layers $k < L$.",
+            "G": Option("It is right for the output layer (the student's layer $k = L$), and goes "
+                        "wrong only for the hidden layers $k < L$.",
                         "Even for k = L the first = equates ∂C/∂a_i with ∂C/∂z_i, which differ by "
                         "the factor g'(z_i)."),
         },
