@@ -58,8 +58,9 @@ CATALOGUE = {m.id: m for m in [
        "are still g'(z), not g'(a).",
        default="derivative_at_activation"),
     _m("sign_flipped", "the sign flipped",
-       "the sign is flipped. For c = 1/2 ||a - y||^2, dc/da = a - y (not y - a); with the sign "
-       "flipped, gradient descent climbs the cost instead of descending it.",
+       "the sign is flipped. dc/da is the derivative with respect to a, so a cost of (a - y) has a "
+       "derivative of (a - y), not of (y - a): a - y for c = 1/2 ||a - y||^2, tanh(a - y) for log-cosh. "
+       "With the sign flipped, gradient descent climbs the cost instead of descending it.",
        default="output_delta", hidden="hidden_delta", weights="weight_gradient",
        bias="bias_gradient"),
     _m("cost_instead_of_derivative", "the cost instead of its derivative",
@@ -117,10 +118,11 @@ CATALOGUE = {m.id: m for m in [
        "dc/dx = delta^(1) @ W^(1).T stops there, with no g' after it.",
        default="input_gradient"),
     _m("per_example_averaged", "a per-example answer averaged over the batch",
-       "the answer is averaged over the batch, but it is one row per example. dc/dx is the "
-       "derivative of each example's own cost c(x) with respect to that example's input: x of "
-       "one example does not change the cost of another, so nothing is summed or averaged over "
-       "the examples (only gradients of shared parameters, W and b, are means over the batch).",
+       "the answer treats the batch as a mean: it is averaged or summed over the examples, or each "
+       "row is divided by m, but it is one example's own gradient per row. dc/dx is the derivative "
+       "of each example's own cost c with respect to that example's input (row r of x): the input "
+       "of one example does not change the cost of another, so nothing is summed, averaged or "
+       "divided by m (only gradients of shared parameters, W and b, are means over the batch).",
        default="dataset_mean"),
     # E8: L2 weight decay
     _m("penalty_half_forgotten", "2 lam W: the 1/2 forgotten",
@@ -159,7 +161,7 @@ CATALOGUE = {m.id: m for m in [
        default="two_paths"),
     # E10: a new cost, log-cosh
     _m("squared_error_habit", "the squared error's a - y for another cost",
-       "a - y is dc/da of the squared error c = 1/2 ||a - y||^2, not of this cost. Each cost has "
+       "the term a - y is dc/da of the squared error c = 1/2 ||a - y||^2, not of this cost. Each cost has "
        "its own dc/da; for c = sum_j log cosh(a_j - y_j) it is tanh(a_j - y_j), which is close to "
        "a - y only when |a - y| is small.",
        default="output_chain_rule"),

@@ -492,6 +492,18 @@ def test_wrong_shapes_are_explained():
     assert r.status == "wrong_shape" and "shape of z" in r.message
 
 
+def test_feedback_words_fit_the_exercise_they_are_shown_in():
+    # found by a cold read: dividing each row by m was called "averaged"; the sign-flip hint spoke only
+    # of the squared error (also shown in E10, log-cosh); "a - y is ..." was capitalised into "A - y"
+    r = ex.check_input_gradient(lambda net, fwd, y: ig_matrix(net, fwd, y) / len(y))
+    assert r.mistake == "per_example_averaged" and "each row is divided by m" in r.message
+    r = ex.check_logcosh_output_delta(lambda a_L, y, z_L, g: np.tanh(y - a_L) * g.prime(z_L))
+    assert r.mistake == "sign_flipped" and "tanh(a - y) for log-cosh" in r.message
+    r = ex.check_logcosh_output_delta(lambda a_L, y, z_L, g: (a_L - y) * g.prime(z_L))
+    assert r.mistake == "squared_error_habit" and "The term a - y is dc/da" in r.message
+    assert "A - y" not in r.message
+
+
 def test_l2_wrong_answer_is_located_by_layer_and_a_missing_layer_is_named():
     def wrong_lower_layer(net, fwd, y, lam):
         grads = l2_matrix(net, fwd, y, lam)

@@ -1,8 +1,8 @@
 """E7, the input gradient: ``fn(net, fwd, y) -> dc/dx`` = delta^(1) W^(1)T, for c = 1/2 ||a - y||^2.
 
 net: a Network; fwd = bl.forward(net, x) with x: (m, n_0); y: (m, n_L) -> (m, n_0), one row per
-example: row x is the gradient of that example's own cost c(x) with respect to its input. Saliency
-maps and adversarial examples are built from it.
+example: row r is the gradient of that example's own cost c with respect to its input, row r of x.
+Saliency maps and adversarial examples are built from it.
 
 x reaches the cost only through z^(1) = x W^(1) + b^(1), so dc/dx_i = sum_j delta_j^(1) W_ij^(1):
 the recursion's first step, one layer further down, and with no g' (the input has no activation).
