@@ -2,7 +2,7 @@
 #   make test-browser   run tests/browser (part of `make test`); skipped with a message when there is
 #                       no chromium, except in CI (CI=true), where a missing browser is a failure
 #   make screenshots    refresh one screenshot per notebook (artifacts/browser/notebooks/*.png) and
-#                       docs/images/stepper.png and docs/images/index.png (used in the README)
+#                       docs/images/stepper.png (in the README) and docs/images/index.png
 # Reports and screenshots go to artifacts/browser/ (not committed; CI keeps that folder as a build
 # artifact): the axe-core accessibility reports (axe/<notebook>.json, axe_summary.json), one
 # screenshot per notebook, timings.json, stepper_latency.json and console.log.
