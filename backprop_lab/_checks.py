@@ -76,15 +76,22 @@ def describe_non_finite(arr, name):
             f"{where} = {value}")
 
 
+def _as_float(value, name, kind, show_value=False):
+    """A real number (not a bool) as a float, an int beyond the float range as +-inf; TypeError
+    "{name} must be {kind}, not ..." for anything else (with its repr if ``show_value``)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        shown = f" ({value!r:.60})" if show_value else ""
+        raise TypeError(f"{name} must be {kind}, not {type(value).__name__}{shown}")
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond the float range (copysign would try float(value) again)
+        return math.inf if value > 0 else -math.inf
+
+
 def check_number(value, name, minimum=None, strictly=False):
     """value as a float: a real number (TypeError otherwise), finite, and >= minimum
     (> minimum if ``strictly``) when a minimum is given (ValueError otherwise)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, not {type(value).__name__} ({value!r:.60})")
-    try:
-        value = float(value)
-    except OverflowError:  # an int beyond the float range
-        value = math.copysign(math.inf, value)
+    value = _as_float(value, name, "a number", show_value=True)
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {value}")
     if minimum is not None and (value <= minimum if strictly else value < minimum):
@@ -93,12 +100,7 @@ def check_number(value, name, minimum=None, strictly=False):
 
 
 def check_positive_number(value, name):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a positive number, not {type(value).__name__}")
-    try:
-        value = float(value)
-    except OverflowError:  # an int beyond the float range
-        value = math.copysign(math.inf, value)
+    value = _as_float(value, name, "a positive number")
     if not math.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a positive number, got {value}")
     return value

@@ -187,6 +187,17 @@ def test_forward_from_another_network(net):
         bl.forward("net", np.zeros(3))
 
 
+def test_ints_beyond_the_float_range_are_named_not_an_overflow_error(net):
+    # float(10**400) overflows, and so did math.copysign(inf, 10**400) in the number checks
+    x, y = np.zeros((4, 3)), np.zeros((4, 2))
+    with pytest.raises(ValueError, match="lr \\(the learning rate\\) must be a positive number, got inf"):
+        bl.train(net, x, y, lr=10**400)
+    with pytest.raises(ValueError, match="lr \\(the learning rate\\) must be a positive number, got -inf"):
+        bl.sgd_step(net, bl.backward(net, bl.forward(net, x), y), -10**400)
+    with pytest.raises(ValueError, match="eps \\(the finite-difference step\\) must be a finite number, got -inf"):
+        bl.gradient_check(net, x, y, eps=-10**400)
+
+
 def test_training_arguments(net):
     x, y = np.zeros((4, 3)), np.zeros((4, 2))
     with pytest.raises(ValueError, match="lr \\(the learning rate\\) must be a positive number, got -0.1"):

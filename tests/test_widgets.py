@@ -442,7 +442,7 @@ def test_training_panel_honours_every_setting_or_names_the_allowed_ones():
     assert panel.hidden.value == 64 and panel.epochs.value == 5 and panel.lr.value == 100.0
     assert panel.run.net.sizes == [2, 64, 1] and len(panel.history) == 6  # what ran is what was asked
     assert "lr 100:" in panel.ax_boundary.get_title()
-    for lr in (0, -1, float("nan")):
+    for lr in (0, -1, float("nan"), 10**400):
         with pytest.raises(ValueError, match="lr .* must be a positive number"):
             TrainingPanel(x, y, hidden=3, epochs=10, lr=lr)
     with pytest.raises(ValueError, match="activation must be one of 'tanh', 'sigmoid', 'relu', 'leaky_relu'; "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from .._checks import check_positive_number
 from ..formatting import sig
 from ..rendering import new_figure, render_png
 from ..plotting import plot_decision_boundary, plot_loss_curve
@@ -42,10 +43,7 @@ class TrainingPanel(PictureView, widgets.VBox):
         # every setting is honoured (a slider widens to take it) or refused by name: never clamped
         check_choice("activation", activation, ACTIVATIONS)
         hidden, epochs = check_count("hidden", hidden, 1), check_count("epochs", epochs, 1)
-        if isinstance(lr, bool) or not isinstance(lr, (int, float, np.integer, np.floating)):
-            raise TypeError(f"lr (the learning rate) must be a number, not {type(lr).__name__}")
-        if not (np.isfinite(lr) and lr > 0):
-            raise ValueError(f"lr (the learning rate) must be a positive number, got {lr}")
+        lr = check_positive_number(lr, "lr (the learning rate)")
         # round learning rates (and the one asked for), so the slider shows exactly the value in use
         rates = sorted(set(LEARNING_RATES) | {float(lr)})
         self.lr = widgets.SelectionSlider(options=[(sig(r), r) for r in rates], value=float(lr),
