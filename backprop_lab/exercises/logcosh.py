@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..activations import ACTIVATIONS
 from .derived import DerivedExercise
-from .engine import ArrayProbe, Candidate
+from .engine import Candidate
+from .output_delta import output_layer_probes
 
 __all__ = ["LOGCOSH_DELTA_EQUATION", "EXERCISE", "check_logcosh_output_delta", "right", "logcosh"]
 
@@ -49,15 +49,8 @@ CANDIDATES = [
 
 def make_probes():
     specs = [(3, 2, "identity"), (1, 3, "tanh"), (4, 3, "softplus"), (2, 4, "sigmoid"), (5, 2, "leaky_relu")]
-    probes = []
-    for k, (m, n, name) in enumerate(specs):
-        rng = np.random.default_rng(1500 + k)
-        g = ACTIVATIONS[name]
-        z = rng.normal(0.0, 1.5, (m, n))
-        y = rng.normal(0.0, 1.5, (m, n))  # |a − y| often above 1, where tanh(a − y) and a − y differ
-        probes.append(ArrayProbe(f"m = {m}, n_L = {n}, g = {name}", (g(z), y, z, g),
-                                 ("a_L", "y", "z_L", "g"), square=True))
-    return probes
+    # y ~ N(0, 1.5^2): |a − y| often above 1, where tanh(a − y) and a − y differ
+    return output_layer_probes(specs, 1500, lambda rng, shape: rng.normal(0.0, 1.5, shape))
 
 
 def _shape_reason(probe, got):

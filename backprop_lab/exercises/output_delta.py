@@ -14,7 +14,7 @@ from .engine import ArrayProbe, Candidate, Exercise
 
 __all__ = ["OUTPUT_DELTA_EQUATION", "EXERCISE", "check_output_delta", "right", "with_g",
            "without_g_prime", "g_prime_at_a", "sign_flipped", "cost_not_derivative",
-           "sigmoid_shortcut", "sigmoid_prime"]
+           "sigmoid_shortcut", "sigmoid_prime", "output_layer_probes"]
 
 OUTPUT_DELTA_EQUATION = ("δ_j^(L) = ∂c/∂a_j^(L) · g_L′(z_j^(L)), with ∂c/∂a_j^(L) = a_j^(L) − y_j "
                          "for c = ½ Σ_j (a_j − y_j)²")
@@ -81,17 +81,23 @@ CANDIDATES = [
 ]
 
 
-def make_probes():
-    specs = [(3, 2, "sigmoid"), (1, 3, "tanh"), (4, 3, "softplus"), (2, 4, "leaky_relu"), (5, 2, "tanh")]
+def output_layer_probes(specs, seed, targets):
+    """Probes (a_L, y, z_L, g) of an output layer, one per (m, n_L, activation name) in ``specs``:
+    z ~ N(0, 1.5^2) and y = targets(rng, shape), drawn in that order from default_rng(seed + k)."""
     probes = []
     for k, (m, n, name) in enumerate(specs):
-        rng = np.random.default_rng(500 + k)
+        rng = np.random.default_rng(seed + k)
         g = ACTIVATIONS[name]
         z = rng.normal(0.0, 1.5, (m, n))
-        y = rng.uniform(0.0, 1.0, (m, n))
+        y = targets(rng, (m, n))
         probes.append(ArrayProbe(f"m = {m}, n_L = {n}, g = {name}", (g(z), y, z, g),
                                  ("a_L", "y", "z_L", "g"), square=True))
     return probes
+
+
+def make_probes():
+    specs = [(3, 2, "sigmoid"), (1, 3, "tanh"), (4, 3, "softplus"), (2, 4, "leaky_relu"), (5, 2, "tanh")]
+    return output_layer_probes(specs, 500, lambda rng, shape: rng.uniform(0.0, 1.0, shape))
 
 
 def _shape_reason(probe, got):
