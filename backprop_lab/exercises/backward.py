@@ -70,26 +70,22 @@ def assemble(output=e1.right, hidden=e2.right, weights=e3.weights_right, bias=e3
     return backward_pass
 
 
+def _in_every_output_and_hidden_layers(mistake, what, output, hidden):
+    """Three candidates for a mistake that E1's ``output`` and E2's ``hidden`` formulas both make:
+    in every layer, in the output layer only, in the hidden layers only."""
+    return [Candidate(mistake, f"{what} in every layer", assemble(output=output, hidden=hidden)),
+            Candidate(mistake, f"{what} in the output layer L", assemble(output=output)),
+            Candidate(mistake, f"{what} in the hidden layers l < L", assemble(hidden=hidden))]
+
+
 CANDIDATES = [
     Candidate(None, "the backward pass", assemble()),
-    Candidate("activation_instead_of_derivative", "g(z) in place of g′(z) in every layer",
-              assemble(output=e1.with_g, hidden=e2.with_g)),
-    Candidate("activation_instead_of_derivative", "g(z) in place of g′(z) in the output layer L",
-              assemble(output=e1.with_g)),
-    Candidate("activation_instead_of_derivative", "g(z) in place of g′(z) in the hidden layers l < L",
-              assemble(hidden=e2.with_g)),
-    Candidate("missing_activation_derivative", "no factor g′(z) in every layer",
-              assemble(output=e1.without_g_prime, hidden=e2.without_g_prime)),
-    Candidate("missing_activation_derivative", "no factor g′(z) in the output layer L",
-              assemble(output=e1.without_g_prime)),
-    Candidate("missing_activation_derivative", "no factor g′(z) in the hidden layers l < L",
-              assemble(hidden=e2.without_g_prime)),
-    Candidate("derivative_at_activation", "g′(a) in place of g′(z) in every layer",
-              assemble(output=e1.g_prime_at_a, hidden=e2.g_prime_at_a)),
-    Candidate("derivative_at_activation", "g′(a) in place of g′(z) in the output layer L",
-              assemble(output=e1.g_prime_at_a)),
-    Candidate("derivative_at_activation", "g′(a) in place of g′(z) in the hidden layers l < L",
-              assemble(hidden=e2.g_prime_at_a)),
+    *_in_every_output_and_hidden_layers("activation_instead_of_derivative", "g(z) in place of g′(z)",
+                                        e1.with_g, e2.with_g),
+    *_in_every_output_and_hidden_layers("missing_activation_derivative", "no factor g′(z)",
+                                        e1.without_g_prime, e2.without_g_prime),
+    *_in_every_output_and_hidden_layers("derivative_at_activation", "g′(a) in place of g′(z)",
+                                        e1.g_prime_at_a, e2.g_prime_at_a),
     Candidate("sign_flipped", "∂c/∂a = y − a", assemble(output=e1.sign_flipped)),
     Candidate("cost_instead_of_derivative", "½ (a − y)² in place of ∂c/∂a = a − y",
               assemble(output=e1.cost_not_derivative)),
