@@ -50,6 +50,14 @@ def test_steps_follow_the_derivation_order():
         s.step_of("delta", 7)
 
 
+def test_the_batch_mean_is_shown_only_for_a_batch_of_several_examples():
+    net, x, y = small_net()
+    s = DeltaSteps(net, x, y)
+    assert s.is_batch_mean(None) and not s.is_batch_mean(0) and not s.is_batch_mean(3)
+    one = DeltaSteps(net, x[:1], y[:1])
+    assert not one.is_batch_mean(None)  # with m = 1, the mean is that example: dc, not dC
+
+
 def test_status_lines_name_the_equation_of_each_step():
     net, x, y = small_net()
     s = DeltaSteps(net, x, y)

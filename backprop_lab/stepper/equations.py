@@ -170,20 +170,16 @@ def _batch_note(model):
             f"example: choose one example to see it with its numbers.")
 
 
-def _batch_mean(model, example):
-    return example is None and model.m > 1
-
-
 def _input(model, j, example):
     n, note = j + 1, r"Layer 0 is the input $x$: it has no $z$ and no $\delta$."
-    if _batch_mean(model, example):
+    if model.is_batch_mean(example):
         return (_mean_line(model, rf"a_{{{n}}}^{{(0)}}", model.per_example("a", 0)[:, j], model.a(0)[j]),), note
     return (rf"a_{{{n}}}^{{(0)}} = x_{{{n}}} = {latex(model.a(0, example or 0)[j])}",), note
 
 
 def _forward(model, l, j, example):
     g, n = model.net.g[l], j + 1
-    if _batch_mean(model, example):
+    if model.is_batch_mean(example):
         return ((_mean_line(model, rf"a_{{{n}}}^{{({l})}}", model.per_example("a", l)[:, j], model.a(l)[j]),),
                 _batch_note(model))
     e = example or 0
@@ -203,7 +199,7 @@ def _forward(model, l, j, example):
 
 def _cost(model, j, example):
     L, loss = model.L, model.loss
-    if _batch_mean(model, example):
+    if model.is_batch_mean(example):
         terms = latex_sum(latex_factor(v) for v in model.c)
         r = rel(sum(shown(v) for v in model.c) / model.m, model.C, model.m <= MAX_TERMS)
         return ((rf"C = \frac{{1}}{{m}}\sum_x c(x) = \frac{{1}}{{{model.m}}}\big({terms}\big) {r} {latex(model.C)}",),
@@ -220,7 +216,7 @@ def _cost(model, j, example):
 def _delta(model, l, j, example):
     L, g, n = model.L, model.net.g[l], j + 1
     lhs = rf"\delta_{{{n}}}^{{({l})}}"
-    if _batch_mean(model, example):
+    if model.is_batch_mean(example):
         return ((_mean_line(model, lhs, model.per_example("delta", l)[:, j], model.delta(l)[j]),),
                 _batch_note(model) + rf" This mean is $\partial C/\partial b_{{{n}}}^{{({l})}}$.")
     e = example or 0

@@ -156,6 +156,11 @@ class DeltaSteps(Sequence):
 
     # ---- numbers ---------------------------------------------------------------------------
 
+    def is_batch_mean(self, example):
+        """True if ``example`` (an example's index, or None) shows the mean of a batch of m > 1
+        examples: dC, not one example's dc (with m = 1 the two are the same)."""
+        return example is None and self.m > 1
+
     def _pick(self, rows, example):
         example = self.check_example(example)
         return rows.mean(axis=0) if example is None else rows[example]

@@ -37,7 +37,7 @@ def values_text(v):
 
 
 def _who(model, example):
-    return "the batch mean" if _is_batch(model, example) else f"example {example or 0}"
+    return "the batch mean" if model.is_batch_mean(example) else f"example {example or 0}"
 
 
 def _new_values(model, k, example):
@@ -52,17 +52,13 @@ def _new_values(model, k, example):
     if s.kind == "delta":
         return f"delta^({s.l}) = {values_text(model.delta(s.l, example))}"
     nodes = model.node_values(k, example)
-    what = "the bias gradients dC/db" if _is_batch(model, example) else "this example's dc/db = delta"
+    what = "the bias gradients dC/db" if model.is_batch_mean(example) else "this example's dc/db = delta"
     return f"{what}, " + "; ".join(f"layer {l}: {values_text(nodes[l])}" for l in range(1, L + 1))
-
-
-def _is_batch(model, example):
-    return example is None and model.m > 1
 
 
 def _quantity(name, model, example):
     """The name of a coloured quantity, with one example's c for the batch's C ("dC/db" -> "dc/db")."""
-    return name if name is None or _is_batch(model, example) else name.replace("dC/", "dc/")
+    return name if name is None or model.is_batch_mean(example) else name.replace("dC/", "dc/")
 
 
 def stepper_announcement(model, k, example):

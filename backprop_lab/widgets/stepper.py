@@ -269,7 +269,7 @@ class DeltaStepper(PictureView, widgets.VBox):
         self.prev_button.disabled = k == 0
         self.next_button.disabled = k == model.last
         self._equation = eq = model.equation(k, l, j, ex)
-        who = "the batch mean" if ex is None and model.m > 1 else f"example {ex or 0}"
+        who = "the batch mean" if model.is_batch_mean(ex) else f"example {ex or 0}"
         ref = eq.reference
         header = (f"<b>Neuron {j + 1} of layer {l}</b> (column {j} in code), {who}. "
                   f"<span style='color:#555'>Derived in {ref.notebook}, &ldquo;{ref.title}&rdquo;.</span>")
@@ -278,7 +278,7 @@ class DeltaStepper(PictureView, widgets.VBox):
     def _draw(self, k, ex, l, j):
         model, s = self.model, self.model[k]
         if self._limit_for != ex:
-            who = "batch mean" if ex is None and model.m > 1 else f"example {ex or 0}"
+            who = "batch mean" if model.is_batch_mean(ex) else f"example {ex or 0}"
             self.bars.set_limit(model.bar_limit(ex), who)  # the scale's texts say whose it is
             self._limit_for = ex
         pic = self.picture_parts

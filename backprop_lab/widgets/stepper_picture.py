@@ -25,7 +25,7 @@ def picture_title(model, k, ex):
     """What the picture of step k shows, with its maths typeset (mathtext), as in the equations."""
     s, L = model[k], model.L
     head = f"step {k}/{model.last}: "
-    who = "  (batch mean)" if ex is None and model.m > 1 else f"  (example {ex or 0})"
+    who = "  (batch mean)" if model.is_batch_mean(ex) else f"  (example {ex or 0})"
     if s.kind == "input":
         return head + r"the input $a^{(0)} = x$" + who
     if s.kind == "forward":
@@ -39,7 +39,7 @@ def picture_title(model, k, ex):
         l = s.l
         return (head + rf"$\delta^{{({l})}} = (\delta^{{({l + 1})}} W^{{({l + 1})T}}) \odot g_{l}'(z^{{({l})}})$"
                 + who)
-    c = "C" if ex is None and model.m > 1 else "c"  # one example's picture shows its own dc/dW = a delta
+    c = "C" if model.is_batch_mean(ex) else "c"  # one example's picture shows its own dc/dW = a delta
     return head + rf"the gradients $\partial {c}/\partial W^{{(l)}}$, $\partial {c}/\partial b^{{(l)}}$" + who
 
 
@@ -50,7 +50,7 @@ _EDGE_CAPTION = {"W": r"$W^{(l)}$", "delta_k W_jk": r"$\delta_k^{(l+1)} W_{jk}^{
 
 def key_captions(model, k, ex):
     """(neuron key caption, edge key caption) of step k: what the colours show, for whom."""
-    who = "batch mean" if ex is None and model.m > 1 else f"example {ex or 0}"
+    who = "batch mean" if model.is_batch_mean(ex) else f"example {ex or 0}"
     node_q, edge_q = model.node_quantity(k), model.edge_quantity(k)
     if node_q == "dC/db" and ex is not None:
         node = r"$\partial c/\partial b^{(l)} = \delta^{(l)}$"
